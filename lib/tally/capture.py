@@ -1,0 +1,155 @@
+"""Reading a captured web page: where the article body is, and what the page says about itself.
+
+A capture is the text of a news page as it was saved: a headline, byline lines,
+the article, and page furniture around it (donation banners, section labels,
+related-headline lines, photo captions, comment prompts, mailing-list footers).
+These rules look at the shape of each line, not at any particular site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil import parser as date_parser
+
+# Lines that are page furniture wherever they appear. Each names a kind of
+# furniture seen on news sites in general, not a sentence of one site.
+_FURNITURE = re.compile(
+    r"""
+    donat(e|ion) | \bsubscribe\b | newsletter | mailing\ list | \bsign\ up\b
+    | comments?\s*$ | commenting | \bshare\ (this|on)\b | \bfollow\ us\b
+    | advertisement | \bread\ more\b | \bclick\ here\b | all\ rights\ reserved
+    | copyright | © | \bcookies?\b | ^related(\ (articles|stories|coverage))?:?\s*$
+    | ^(file|photo|image|video)\s*[-–—:|] | \((photo|image|file)\b | \bphoto:|\bimage:
+    | getty\ images | \bAP\ Photo\b | ^source:
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DATE_WORDS = rf"(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_BYLINE = re.compile(
+    rf"^By\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){{0,5}}?)"
+    rf"\s*[,|–—-]?\s*(?:(?:Updated|Published)?:?\s*(?P<date>{DATE_WORDS}))?\s*$"
+)
+_DATE_LINE = re.compile(rf"^(?:(?:Published|Updated|Posted)(?:\s+on)?:?\s*)?(?P<date>{DATE_WORDS})\s*$", re.I)
+_SOURCE_LINE = re.compile(r"^Source:\s*(?P<value>.+?)\s*$", re.I)
+# A sentence ends in . ! ? or : and maybe a closing quote or bracket after it.
+_TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line of a capture, with its offsets in the text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CaptureFacts:
+    """What a capture says about itself, and where its body is."""
+
+    title: str | None
+    author: str | None
+    published: date | None
+    source_line: str | None
+    body_start: int
+    body_end: int
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines of `text`, stripped, with offsets into `text`."""
+    lines = []
+    for match in re.finditer(r"[^\n]+", text):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        lines.append(Line(start, start + len(stripped), stripped))
+    return lines
+
+
+def is_furniture(line: str) -> bool:
+    """True for a line that belongs to the page around the article (banners, captions, footers)."""
+    return bool(_FURNITURE.search(line))
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as article prose rather than a headline, label or link.
+
+    Prose either ends like a sentence or is too long to be a headline.
+    """
+    words = len(line.split())
+    if is_furniture(line):
+        return False
+    return (words >= 5 and bool(_TERMINAL.search(line))) or words >= 20
+
+
+def parse_day(text: str) -> date | None:
+    """A calendar day from words like 'March 12, 2019' or '2019-03-12', or None."""
+    try:
+        return date_parser.parse(text, fuzzy=False).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def read_capture(text: str) -> CaptureFacts:
+    """Find the title, byline, 'Source:' line and article body of a plain-text capture."""
+    lines = split_lines(text)
+    author = published = source_line = None
+    byline_index = None
+    for index, line in enumerate(lines):
+        byline = _BYLINE.match(line.text)
+        if byline and byline_index is None and not is_prose(line.text):
+            byline_index = index
+            author = byline.group("author").strip()
+            if byline.group("date"):
+                published = parse_day(byline.group("date"))
+            continue
+        dated = _DATE_LINE.match(line.text)
+        if dated and published is None:
+            published = parse_day(dated.group("date"))
+        source = _SOURCE_LINE.match(line.text)
+        if source:
+            source_line = source.group("value")
+
+    title = _find_title(lines, byline_index, source_line)
+    body = _find_body(lines, title, byline_index)
+    if body:
+        body_start, body_end = body[0].start, body[-1].end
+    else:  # no prose at all: the whole text is the body, and the loader warns
+        body_start, body_end = 0, len(text)
+    return CaptureFacts(title, author, published, source_line, body_start, body_end)
+
+
+def _find_title(lines: list[Line], byline_index: int | None, source_line: str | None) -> str | None:
+    headline_like = [line for line in lines if not is_prose(line.text) and not is_furniture(line.text)]
+    if source_line and any(line.text == source_line for line in headline_like):
+        return source_line  # a republication names its original headline
+    if byline_index is not None and byline_index > 0:
+        before = lines[byline_index - 1].text
+        if not is_prose(before) and not is_furniture(before):
+            return before
+    first_prose = next((i for i, line in enumerate(lines) if is_prose(line.text)), len(lines))
+    candidates = [line for line in lines[:first_prose] if line in headline_like and len(line.text.split()) >= 3]
+    return candidates[0].text if candidates else None
+
+
+def _find_body(lines: list[Line], title: str | None, byline_index: int | None) -> list[Line]:
+    start = 0
+    if byline_index is not None:
+        start = byline_index + 1
+    elif title is not None:
+        start = next((i + 1 for i, line in enumerate(lines) if line.text == title), 0)
+    prose = [i for i in range(start, len(lines)) if is_prose(lines[i].text)]
+    if not prose:
+        return []
+    return lines[prose[0] : prose[-1] + 1]

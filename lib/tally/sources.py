@@ -1,0 +1,304 @@
+"""Stage 1: sources -> documents table.
+
+`load_sources(folder)` reads every article in a folder (plain-text captures and
+saved HTML pages) and the folder's manifest `sources.csv`, and returns one row
+per document, checked against `DOCUMENTS`. What the manifest says wins over what
+the text says; a source the manifest does not list still loads with what its
+text says, and every field left empty is reported. Problems with single files
+(empty, binary, too large, not UTF-8, duplicated, outside the folder) are
+collected, never raised, so that one bad file does not lose the batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tally.capture import CaptureFacts, parse_day, read_capture
+from tally.problems import Problem, SourceError
+
+MANIFEST_NAME = "sources.csv"
+MAX_SOURCE_BYTES = 5_000_000
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+METADATA_FIELDS = ("title", "outlet", "site", "author", "published", "url")
+
+DOCUMENTS = pa.DataFrameSchema(
+    {
+        "source": pa.Column(str, unique=True, description="file name of the source inside its folder"),
+        "title": pa.Column(str, nullable=True, description="headline"),
+        "outlet": pa.Column(str, nullable=True, description="news organisation that wrote the article"),
+        "site": pa.Column(str, nullable=True, description="where this copy was published, when a republication"),
+        "author": pa.Column(str, nullable=True, description="byline"),
+        "published": pa.Column(pa.DateTime, nullable=True, description="publication day (midnight, no time zone)"),
+        "url": pa.Column(str, nullable=True, description="address of the published copy"),
+        "text": pa.Column(str, description="the whole decoded text; figure offsets index into it"),
+        "body_start": pa.Column("Int64", pa.Check.ge(0), description="offset where the article body starts"),
+        "body_end": pa.Column("Int64", pa.Check.ge(0), description="offset where the article body ends"),
+        "format": pa.Column(str, pa.Check.isin(["text", "html"]), description="how the source was read"),
+        "in_manifest": pa.Column(bool, description="whether the folder's manifest lists the source"),
+        "content_sha1": pa.Column(str, description="hash of the decoded text, to spot duplicates and changes"),
+        "warnings": pa.Column(str, description="what was left empty or read with a caveat, '; '-separated"),
+    },
+    checks=[pa.Check(lambda df: (df["body_start"] <= df["body_end"]).all(), error="body_start after body_end")],
+    strict=True,
+    ordered=True,
+    name="documents",
+)
+
+
+@dataclass
+class ManifestEntry:
+    """What the manifest says of one file; empty strings mean unknown."""
+
+    file: str
+    title: str | None = None
+    outlet: str | None = None
+    site: str | None = None
+    author: str | None = None
+    published: date | None = None
+    url: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceBatch:
+    """The documents table and the problems found while loading it."""
+
+    documents: pd.DataFrame
+    problems: list[Problem]
+
+
+def load_sources(path: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> pd.DataFrame:
+    """Load every source in `path` into the documents table.
+
+    The problems found are kept in `documents.attrs["problems"]` (a list of
+    `Problem`); use `read_sources` to get them separately.
+    """
+    batch = read_sources(path, max_bytes=max_bytes)
+    batch.documents.attrs["problems"] = batch.problems
+    return batch.documents
+
+
+def read_sources(path: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> SourceBatch:
+    """Load a folder of sources; return the documents table and every problem found."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise SourceError(str(folder), "not a folder of sources")
+    problems: list[Problem] = []
+    manifest = read_manifest(folder, problems)
+    rows = []
+    seen_hashes: dict[str, str] = {}
+    for file in list_source_files(folder, manifest, problems):
+        try:
+            row = read_source(folder, file, manifest.get(file), max_bytes)
+        except SourceError as error:
+            problems.append(error.problem)
+            continue
+        duplicate_of = seen_hashes.get(row["content_sha1"])
+        if duplicate_of is not None:
+            problems.append(Problem(file, f"same text as {duplicate_of}; left out as a duplicate"))
+            continue
+        seen_hashes[row["content_sha1"]] = file
+        problems.extend(Problem(file, warning, "warning") for warning in row["warnings"])
+        row["warnings"] = "; ".join(row["warnings"])
+        rows.append(row)
+    return SourceBatch(documents_frame(rows), problems)
+
+
+def documents_frame(rows: list[dict]) -> pd.DataFrame:
+    """Build and check the documents table from row dictionaries."""
+    frame = pd.DataFrame(rows, columns=list(DOCUMENTS.columns))
+    frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[us]")
+    for column in ("body_start", "body_end"):
+        frame[column] = frame[column].astype("Int64")
+    frame["in_manifest"] = frame["in_manifest"].astype(bool)
+    for column in ("source", "title", "outlet", "site", "author", "url", "text", "format", "content_sha1", "warnings"):
+        frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
+    return DOCUMENTS.validate(frame)
+
+
+def read_manifest(folder: Path, problems: list[Problem]) -> dict[str, ManifestEntry]:
+    """Read `sources.csv` in `folder` (if there is one), checking each row."""
+    manifest_path = folder / MANIFEST_NAME
+    entries: dict[str, ManifestEntry] = {}
+    if not manifest_path.is_file():
+        return entries
+    try:
+        with manifest_path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (UnicodeDecodeError, csv.Error) as error:
+        problems.append(Problem(MANIFEST_NAME, f"cannot be read as CSV ({error}); sources load without it"))
+        return entries
+    if rows and "file" not in rows[0]:
+        problems.append(Problem(MANIFEST_NAME, "has no 'file' column; sources load without it"))
+        return entries
+    for line_number, row in enumerate(rows, start=2):
+        name = (row.get("file") or "").strip()
+        where = f"{MANIFEST_NAME} line {line_number}"
+        if not name:
+            problems.append(Problem(where, "row names no file; row ignored"))
+            continue
+        location_error = _outside_folder(folder, name)
+        if location_error:
+            problems.append(Problem(name, f"{where}: {location_error}; not read"))
+            continue
+        if name in entries:
+            problems.append(Problem(name, f"{where}: listed twice; the first row is used", "warning"))
+            continue
+        if not (folder / name).is_file():
+            problems.append(Problem(name, f"{where}: listed in the manifest but the file is missing"))
+            continue
+        entry = ManifestEntry(file=name)
+        for column in ("title", "outlet", "site", "author", "url"):
+            setattr(entry, column, (row.get(column) or "").strip() or None)
+        raw_date = (row.get("published") or "").strip()
+        if raw_date:
+            entry.published = parse_day(raw_date)
+            if entry.published is None:
+                entry.warnings.append(f"manifest date {raw_date!r} does not parse")
+        entries[name] = entry
+    return entries
+
+
+def _outside_folder(folder: Path, name: str) -> str | None:
+    """Why `name` may not be read from `folder`, or None when it may."""
+    if Path(name).is_absolute() or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "absolute path, outside the sources folder"
+    resolved = (folder / name).resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        return "path leads outside the sources folder"
+    return None
+
+
+def list_source_files(folder: Path, manifest: dict[str, ManifestEntry], problems: list[Problem]) -> list[str]:
+    """Files to load: every text or HTML file in the folder, plus manifest entries in subfolders."""
+    names = set(manifest)
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith(".") or entry.name == MANIFEST_NAME or not entry.is_file():
+            continue
+        if entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
+            names.add(entry.name)
+        else:
+            problems.append(Problem(entry.name, "not a .txt or .html file; skipped", "warning"))
+    return sorted(names)
+
+
+def read_source(folder: Path, name: str, entry: ManifestEntry | None, max_bytes: int) -> dict:
+    """Read one source file into a documents row (warnings as a list); raise SourceError if it cannot be."""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise SourceError(name, "link leads outside the sources folder; not read")
+    size = path.stat().st_size
+    if size == 0:
+        raise SourceError(name, "empty file")
+    if size > max_bytes:
+        raise SourceError(name, f"{size:,} bytes, over the limit of {max_bytes:,}")
+    raw = path.read_bytes()
+    warnings: list[str] = list(entry.warnings) if entry else []
+    text = decode_text(name, raw, warnings)
+    if not text.strip():
+        raise SourceError(name, "no text (only white space)")
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text, facts = read_html(name, text)
+        source_format = "html"
+    else:
+        facts = read_capture(text)
+        source_format = "text"
+    row = merge_metadata(name, facts, entry, warnings)
+    row.update(
+        source=name,
+        text=text,
+        body_start=facts.body_start,
+        body_end=facts.body_end,
+        format=source_format,
+        in_manifest=entry is not None,
+        content_sha1=hashlib.sha1(text.encode("utf-8")).hexdigest(),
+        warnings=warnings,
+    )
+    return row
+
+
+def decode_text(name: str, raw: bytes, warnings: list[str]) -> str:
+    """Decode bytes as UTF-8, else as cp1252 with a warning; refuse binary data."""
+    sample = raw[:8192]
+    if b"\x00" in sample:
+        raise SourceError(name, "binary file (contains NUL bytes)")
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    if controls > len(sample) * 0.05:
+        raise SourceError(name, "binary file (mostly control bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        text = raw.decode("cp1252", errors="replace")
+        warnings.append(f"not UTF-8 (byte {error.start}); decoded as cp1252")
+    if "\x00" in text:
+        warnings.append("NUL characters removed")
+        text = text.replace("\x00", "")
+    # Offsets index the text as stored: only normalise line ends, which do not move words.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_html(name: str, html: str) -> tuple[str, CaptureFacts]:
+    """Main text and metadata of a saved HTML page, read with trafilatura."""
+    import trafilatura  # imported here: it is slow to import and only HTML needs it
+
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if document is None or not (document.text or "").strip():
+        raise SourceError(name, "HTML page with no article text")
+    text = document.text
+    published = parse_day(document.date) if document.date else None
+    facts = CaptureFacts(
+        title=document.title or None,
+        author=document.author or None,
+        published=published,
+        source_line=document.sitename or None,
+        body_start=0,
+        body_end=len(text),
+    )
+    return text, facts
+
+
+def merge_metadata(name: str, facts: CaptureFacts, entry: ManifestEntry | None, warnings: list[str]) -> dict:
+    """Metadata for one source: the manifest's where given, else what the text says, with warnings."""
+    from_text = {
+        "title": facts.title,
+        "outlet": _outlet_from_source_line(facts.source_line),
+        "site": None,
+        "author": facts.author,
+        "published": facts.published,
+        "url": None,
+    }
+    merged = {}
+    for column in METADATA_FIELDS:
+        listed = getattr(entry, column) if entry else None
+        merged[column] = listed if listed is not None else from_text[column]
+    if entry is None:
+        warnings.append("not listed in the manifest; metadata read from the text")
+        for column in METADATA_FIELDS:
+            if merged[column] is None:
+                warnings.append(f"{column} unknown (not in the text)")
+    else:
+        if entry.published is None and facts.published is not None:
+            warnings.append(f"published taken from the text ({facts.published.isoformat()})")
+        elif entry.published and facts.published and entry.published != facts.published:
+            warnings.append(
+                f"manifest date {entry.published.isoformat()} differs from the text's {facts.published.isoformat()}"
+            )
+        for column in ("title", "outlet", "published"):
+            if merged[column] is None:
+                warnings.append(f"{column} unknown (not in the manifest or the text)")
+    return merged
+
+
+def _outlet_from_source_line(value: str | None) -> str | None:
+    """A 'Source:' line names an outlet when it is short; a long one repeats the original headline."""
+    if value and len(value.split()) <= 4:
+        return value
+    return None
