@@ -1,0 +1,302 @@
+"""Who is quoted for a figure, and which news agency the article took it from.
+
+`SpeechReader` walks an article's paragraphs in order, finding speech events
+("Bali said", "said Mustafa Bali", "according to officials", "Citing SANA, the AP
+notes", "told Reuters") and keeping what later references need: the people
+named so far and their roles (for "the SDF spokesman"), the last speaker (for
+"he said", "they warned", "it adds"). News agencies named as speakers go to the
+cited outlet, except the article's own outlet, which is quoted like any source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# News organisations as articles name them, with the short name for the cited_outlet column.
+OUTLETS: dict[str, tuple[str, ...]] = {
+    "Reuters": ("Reuters", "Reuters news agency", "the Reuters news agency"),
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "Agence France-Presse (AFP)", "AFP news agency"),
+    "AP": ("AP", "Associated Press", "the Associated Press", "Associated Press (AP)", "The Associated Press"),
+    "VOA": ("VOA", "Voice of America"),
+    "BBC": ("BBC", "BBC News"), "CNN": ("CNN",), "Al Jazeera": ("Al Jazeera", "Al-Jazeera"),
+    "ABC News": ("ABC News",), "NBC News": ("NBC News", "NBC"), "CBS News": ("CBS News", "CBS"),
+    "Fox News": ("Fox News",), "Sky News": ("Sky News",), "Al-Hadath": ("al-Hadath TV", "al-Hadath", "Al Hadath"),
+    "Al Arabiya": ("Al Arabiya", "Al-Arabiya"), "Kurdistan 24": ("Kurdistan 24",), "Rudaw": ("Rudaw",),
+    "SANA": ("SANA", "Syrian Arab News Agency"), "Anadolu": ("Anadolu", "Anadolu Agency"), "Xinhua": ("Xinhua",),
+    "TASS": ("TASS",), "Interfax": ("Interfax",), "RIA Novosti": ("RIA Novosti", "RIA"), "Sputnik": ("Sputnik",),
+    "DPA": ("DPA", "dpa"), "EFE": ("EFE",), "ANSA": ("ANSA",), "UPI": ("UPI",), "Bloomberg": ("Bloomberg",),
+    "The Guardian": ("The Guardian", "Guardian"), "The New York Times": ("The New York Times", "New York Times"),
+    "The Washington Post": ("The Washington Post", "Washington Post"),
+    "The Wall Street Journal": ("The Wall Street Journal", "Wall Street Journal"),
+    "Breitbart News": ("Breitbart News", "Breitbart"), "Task & Purpose": ("Task & Purpose",),
+    "Hawar News Agency": ("Hawar News Agency", "ANHA"), "Al-Monitor": ("Al-Monitor",),
+    "The Independent": ("The Independent",), "The Telegraph": ("The Telegraph",),
+}
+_OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
+_OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|reported|reports|report|warned|warns|warn|tweeted|tweets|"
+    "stated|states|estimated|estimates|estimate|claimed|claims|announced|announces|confirmed|confirms|"
+    "acknowledged|acknowledges|explained|suggested|suggests|suggest|cautioned|cautions|caution|insisted|"
+    "indicated|revealed|reveals|voiced|wrote|writes|posted|believe|believes|believed|put|puts|counted|"
+    "recorded|documented|disclosed|alleged|quoted|asserted|observed"
+)
+_SPEECH = re.compile(
+    rf"\b(?:(?:has|have|had|also|later|then|previously|earlier|reportedly|separately)\s+)*(?P<verb>{_VERBS})\b", re.I)
+_INVERTED = re.compile(
+    r"[,.!?]?[\"”’]\s*(?P<verb>said|says|added|adds|noted|notes|told|wrote|warned|tweeted)\s+"
+    r"(?P<who>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*|[a-z-]+)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
+    r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;:“”\"]{3,80})", re.I)
+_CITING = re.compile(
+    rf"\bciting\s+(?P<who>[^,;]{{2,90}}?),\s*(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s*\([A-Z]+\))?\s+"
+    rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
+_TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
+_DATELINE = re.compile(rf"^[A-Z][A-Za-z .,'-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M)
+# Where a speaker's noun phrase starts, reading leftwards from its verb.
+_CLAUSE_START = re.compile(
+    r"(?:^|(?<=[a-z0-9”\"’)])[.!?]\s|[,;:“”\"(—–]|\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
+    r"since|if|and\s+that|where|which|who)\b)\s*", re.I)
+_PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "organisation"}
+_SPEAKER_NOUNS = re.compile(
+    r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
+    r"statement|observatory|monitor|group|intelligence|military|army|police|authorities|council|committee|"
+    r"envoy|minister|president|leaders?(?:ship)?|analysts?|witness(?:es)?|residents?|activists?|diplomats?|"
+    r"coalition|government|office|forces|command|pentagon|media|press|experts?|chief|governor|mayor|"
+    r"department|medics?|doctors?|organi[sz]ation|observers?)\b", re.I)
+_PLURAL_SPEAKER = re.compile(
+    r"\b(?:officials|sources|reports|estimates|commanders|officers|authorities|leaders|analysts|witnesses|"
+    r"residents|activists|diplomats|experts|medics|doctors|observers|monitors|people|lawmakers|troops)\b", re.I)
+_ROLE_WORDS = re.compile(
+    r"\b(spokes(?:man|woman|person)|official|commander|officer|minister|envoy|president|adviser|advisor|chief|"
+    r"leader|general|director|head|analyst|researcher|governor|mayor|ambassador|secretary)\b", re.I)
+_TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.?\s+)+")
+_NAME = re.compile(r"(?:[A-Z][a-z][\w'’-]*|[A-Z]\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?(?:[A-Z][a-z][\w'’-]*|[A-Z]\.))+")
+_LEADING_NOISE = re.compile(r"^(?:the|a|an|other|also|some|its|their|many|top|two|three|several)\s+", re.I)
+_APPOSITIVE_ROLE = re.compile(r"^,\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")
+
+
+@dataclass
+class Speech:
+    """One speech event: where its verb is, who spoke, and the agency it went to."""
+
+    start: int
+    end: int
+    speaker: str | None
+    speaker_kind: str
+    outlet: str | None
+    pluperfect: bool = False
+
+
+@dataclass
+class Attribution:
+    speaker: str | None
+    outlet: str | None
+    continues_previous: bool = False
+
+
+@dataclass
+class SpeechReader:
+    """Reads speech events paragraph by paragraph, resolving references to earlier speakers."""
+
+    own_outlet: str | None
+    text: str
+    people: dict[str, set[str]] = field(default_factory=dict)  # full name -> role words
+    last: dict[str, Speech] = field(default_factory=dict)  # speaker kind -> last speech of that kind
+    last_speaker: str | None = None
+
+    def __post_init__(self) -> None:
+        dateline = _DATELINE.search(self.text[:600])
+        self.dateline_outlet = self._foreign_outlet(dateline.group("outlet")) if dateline else None
+
+    def read_paragraph(self, paragraph_text: str, offset: int) -> list[Speech]:
+        """Speech events in one paragraph, in order; updates what later paragraphs can refer to."""
+        self._learn_people(paragraph_text)
+        events: list[Speech] = []
+        for match in _CITING.finditer(paragraph_text):
+            who = _prefer_acronym(match.group("who"))
+            events.append(Speech(offset + match.start(), offset + match.end(), who, "organisation",
+                                 self._foreign_outlet(match.group("outlet"))))
+        for match in _INVERTED.finditer(paragraph_text):
+            event = self._speech(match.group("who"), match.start("verb"), match.end(), paragraph_text, offset, False)
+            if event:
+                events.append(event)
+        for match in _ACCORDING.finditer(paragraph_text):
+            event = self._speech(match.group("who"), match.start(), match.end(), paragraph_text, offset, False)
+            if event:
+                events.append(event)
+        for match in _SPEECH.finditer(paragraph_text):
+            if any(e.start <= offset + match.start("verb") < e.end for e in events):
+                continue
+            subject = _subject_before(paragraph_text, match.start())
+            if not subject:
+                continue
+            pluperfect = bool(re.match(r"had\b", match.group(), re.I))
+            event = self._speech(subject, match.start("verb"), match.end(), paragraph_text, offset, pluperfect)
+            if event:
+                events.append(event)
+        events.sort(key=lambda e: e.start)
+        for event in events:
+            if event.speaker:
+                self.last[event.speaker_kind] = event
+                self.last_speaker = event.speaker
+        return events
+
+    def _speech(self, who: str, start: int, end: int, paragraph: str, offset: int, pluperfect: bool) -> Speech | None:
+        told = _TOLD_OUTLET.match(paragraph, start)
+        outlet = self._foreign_outlet(told.group("outlet")) if told else None
+        speaker, kind = self._resolve(who.strip())
+        if kind == "possessive":  # "its observers estimate": the speaker is the one reporting them
+            return Speech(offset + start, offset + end, None, kind, outlet, pluperfect)
+        if speaker is None and kind != "outlet":
+            return None
+        if kind == "outlet":
+            outlet_name = _OUTLET_BY_ALIAS[who.strip().lower().removeprefix("the ")]
+            if outlet_name == self.own_outlet:
+                speaker, kind = outlet_name, "organisation"
+            else:
+                speaker, outlet = None, outlet_name
+                self.last["organisation"] = Speech(offset + start, offset + end, outlet_name, "organisation", outlet_name)
+        if outlet is None and kind in ("person", "group") and speaker:
+            previous = self.last.get(kind)
+            if previous and previous.speaker == speaker and who.lower() in _PRONOUNS:
+                outlet = previous.outlet
+        return Speech(offset + start, offset + end, speaker, kind, outlet, pluperfect)
+
+    def _resolve(self, who: str) -> tuple[str | None, str]:
+        """Who a speaker phrase means: a pronoun, a role, a short name, a full name, a body or an outlet."""
+        who = re.sub(r"\s+", " ", who).strip(" ,")
+        lowered = who.lower().removeprefix("the ")
+        if lowered in _OUTLET_BY_ALIAS:
+            return None, "outlet"
+        if lowered in _PRONOUNS:
+            kind = _PRONOUNS[lowered]
+            previous = self.last.get(kind) or (self.last.get("person") if kind == "group" else None)
+            if kind == "organisation" and previous is None:
+                return None, "outlet"
+            return (previous.speaker, previous.speaker_kind) if previous else (None, kind)
+        if lowered.startswith(("its ", "their ", "his ", "her ")):
+            return None, "possessive"
+        name = _person_name(who)
+        if name:
+            full = self._full_name(name)
+            return full, "person"
+        role = _ROLE_WORDS.search(who)
+        if role and re.match(r"^(?:the|this|that)\s", who, re.I):
+            for person in reversed(list(self.people)):
+                if role.group(1).lower() in self.people[person]:
+                    return person, "person"
+        if len(who.split()) > 9:
+            return None, "none"
+        cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
+        cleaned = re.sub(r"\s+(?:issued|published|released|cited|quoted)\b.*$", "", cleaned)
+        if not cleaned or not (cleaned[:1].isupper() or _SPEAKER_NOUNS.search(cleaned)):
+            return None, "none"
+        return cleaned, ("group" if _PLURAL_SPEAKER.search(cleaned) else "organisation")
+
+    def _full_name(self, name: str) -> str:
+        """A short name ('Bali') means the person of that surname named before ('Mustafa Bali')."""
+        if " " not in name:
+            for person in reversed(list(self.people)):
+                if person.split()[-1] == name:
+                    return person
+        return name
+
+    def _learn_people(self, paragraph: str) -> None:
+        """Remember named people and the role words around them ('SDF spokesman Mustafa Bali',
+        'Mustafa Bali, a spokesman for the SDF')."""
+        for match in _NAME.finditer(paragraph):
+            name = _TITLES.sub("", match.group())
+            if len(name.split()) < 2 or _is_organisation(name):
+                continue
+            roles = set(r.lower() for r in _ROLE_WORDS.findall(paragraph[max(0, match.start() - 40) : match.start()]))
+            appositive = _APPOSITIVE_ROLE.match(paragraph[match.end():])
+            if appositive:
+                roles |= set(r.lower() for r in _ROLE_WORDS.findall(appositive.group("role")))
+            self.people.setdefault(name, set()).update(roles)
+            self.people[name] = self.people.pop(name)  # most recently named last
+
+    def _foreign_outlet(self, alias: str) -> str | None:
+        name = _OUTLET_BY_ALIAS.get(alias.lower().removeprefix("the "), alias)
+        return None if name == self.own_outlet else name
+
+
+def _subject_before(paragraph: str, verb_start: int) -> str | None:
+    """The words between the clause start and a speech verb: the speaker's noun phrase."""
+    window = paragraph[max(0, verb_start - 120) : verb_start]
+    starts = list(_CLAUSE_START.finditer(window))
+    subject = window[starts[-1].end():] if starts else window
+    subject = subject.strip()
+    if not subject or len(subject.split()) > 10:
+        return None
+    return subject
+
+
+def _person_name(who: str) -> str | None:
+    """The person's name in a speaker phrase ('SDF spokesman Mustafa Bali' -> 'Mustafa Bali')."""
+    stripped = _TITLES.sub("", who.strip())
+    if re.fullmatch(r"[A-Z][a-z][\w'’-]+", stripped) and not _is_organisation(stripped):
+        return stripped  # a surname alone
+    names = [m.group() for m in _NAME.finditer(stripped)]
+    if not names:
+        return None
+    name = _TITLES.sub("", names[-1])
+    tail = stripped[stripped.rfind(names[-1]) + len(names[-1]):].strip()
+    if tail or _is_organisation(name) or len(name.split()) < 2:
+        return None
+    return name
+
+
+_ORGANISATION_WORDS = re.compile(
+    r"\b(?:Forces|State|Democratic|Observatory|Rights|Agency|Ministry|Army|Council|Group|Office|News|Department|"
+    r"Command|Coalition|Front|Party|Committee|Organi[sz]ation|Nations|Union|Intelligence|Defense|Defence|"
+    r"Syrian|Kurdish|Iraqi|American|Turkish|Russian|Islamic|Other|Top|Senior)\b")
+
+
+def _is_organisation(name: str) -> bool:
+    return bool(_ORGANISATION_WORDS.search(name)) or name.lower() in _OUTLET_BY_ALIAS
+
+
+def _prefer_acronym(phrase: str) -> str:
+    """'the state-run Syrian Arab News Agency (SANA)' -> 'SANA'."""
+    acronym = re.search(r"\(([A-Z]{2,})\)\s*$", phrase.strip())
+    return acronym.group(1) if acronym else phrase.strip()
+
+
+def attribute(position: int, sentence_start: int, sentence_end: int, events: list[Speech],
+              quotes: tuple[tuple[int, int], ...], paragraph_events: list[Speech],
+              default_outlet: str | None) -> Attribution:
+    """Who is quoted for the figure at `position`.
+
+    The nearest speech event before it in its sentence ("X said N ..."), else the
+    nearest after it ("N ..., X said"); inside a quotation, the speaker of that
+    quotation; otherwise the article's own narration (no speaker).
+    """
+    in_sentence = [e for e in events if sentence_start <= e.start < sentence_end]
+    before = [e for e in in_sentence if e.start < position]
+    after = [e for e in in_sentence if e.start >= position]
+    chosen = None
+    if before:
+        chosen = before[-1]
+        if chosen.speaker_kind == "possessive":
+            chosen = before[-2] if len(before) > 1 else None
+    if chosen is None and after:
+        chosen = after[0]
+    quote_speaker = _quote_speaker(position, quotes, paragraph_events)
+    if chosen is None:
+        chosen = quote_speaker
+    if chosen is None:
+        return Attribution(None, default_outlet)
+    outlet = chosen.outlet or (quote_speaker.outlet if quote_speaker else None) or default_outlet
+    return Attribution(chosen.speaker, outlet)
+
+
+def _quote_speaker(position: int, quotes: tuple[tuple[int, int], ...], events: list[Speech]) -> Speech | None:
+    for start, end in quotes:
+        if start <= position < end:
+            after = [e for e in events if end - 2 <= e.start <= end + 40]
+            before = [e for e in events if start - 60 <= e.end <= start + 2]
+            return (after or before or [None])[0]
+    return None

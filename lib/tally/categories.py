@@ -1,0 +1,335 @@
+"""What a number counts: the people it is about (group) and what happened to them (category).
+
+The category comes from trigger phrases near the number ("poured out of",
+"surrendered", "killing", "still inside"); the group from the noun the number
+counts ("IS fighters", "civilians", "Yazidi women"). The word lists are about
+how reporters write about sieges and battles in general, not about one article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+CATEGORIES = ("evacuated", "surrendered", "killed", "wounded", "rescued", "remaining", "strength")
+OTHER = "other"
+
+# Nouns that count people. Armed nouns name fighters; troop nouns name deployed soldiers,
+# which count as figures only when something happened to them (killed, wounded, ...).
+ARMED_NOUNS = {
+    "fighters", "fighter", "militants", "militant", "jihadis", "jihadi", "jihadists", "jihadist", "terrorists",
+    "terrorist", "extremists", "extremist", "insurgents", "insurgent", "rebels", "rebel", "operatives", "operative",
+    "followers", "follower", "members", "member", "gunmen", "gunman", "combatants", "combatant", "loyalists",
+    "supporters", "militiamen", "recruits", "defenders", "attackers", "bombers", "snipers", "suspects", "mujahideen",
+}
+TROOP_NOUNS = {
+    "troops", "troop", "soldiers", "soldier", "servicemen", "personnel", "marines", "policemen", "police",
+    "officers", "officer", "guards", "advisers", "advisors", "commandos", "paratroopers", "service",
+}
+CIVILIAN_NOUNS = {
+    "people", "person", "persons", "civilians", "civilian", "residents", "resident", "families", "family",
+    "children", "child", "kids", "women", "woman", "men", "man", "girls", "girl", "boys", "boy", "elderly",
+    "refugees", "refugee", "migrants", "displaced", "evacuees", "hostages", "hostage", "captives", "captive",
+    "prisoners", "prisoner", "detainees", "detainee", "wives", "widows", "orphans", "patients", "victims",
+    "casualties", "survivors", "students", "workers", "journalists", "doctors", "medics", "foreigners", "nationals",
+    "citizens", "inhabitants", "individuals", "others", "non-combatants", "noncombatants", "villagers", "infants",
+    "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "relatives", "dependents", "youths",
+}
+PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
+# Containers counted instead of people: "46 truckloads of men, women and children".
+UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "trucks", "convoys", "vehicles", "lorries"}
+# Words that count the people of a noun named before them: "12 killed", "10 wounded".
+PEOPLE_PARTICIPLES = re.compile(
+    r"(?:were |are |have been |had been )?(?:killed|dead|died|wounded|injured|hurt|missing|rescued|freed|"
+    r"evacuated|captured|arrested|detained|surrendered)\b", re.I)
+
+# Armed groups as reporters name them, with the short name used for the group column.
+ORGANISATIONS: dict[str, tuple[str, ...]] = {
+    "IS": ("Islamic State", "ISIS", "ISIL", "IS", "Daesh"),
+    "SDF": ("Syrian Democratic Forces", "SDF", "YPG", "Kurdish-led", "Kurdish"),
+    "al-Qaeda": ("al-Qaeda", "al Qaeda", "al-Qaida"),
+    "HTS": ("Hayat Tahrir al-Sham", "HTS"),
+    "Taliban": ("Taliban",),
+    "al-Shabaab": ("al-Shabaab", "al-Shabab", "Shabaab"),
+    "Boko Haram": ("Boko Haram",),
+    "Hamas": ("Hamas",),
+    "Hezbollah": ("Hezbollah", "Hizbollah"),
+    "Houthis": ("Houthi", "Houthis"),
+    "Wagner": ("Wagner",),
+    "U.S.": ("U.S.", "US", "American", "United States"),
+    "Iraqi": ("Iraqi",),
+    "Syrian government": ("Syrian army", "regime", "government"),
+    "Russian": ("Russian",),
+    "Ukrainian": ("Ukrainian",),
+    "Israeli": ("Israeli", "IDF"),
+}
+# Organisations that the armed nouns "jihadis", "militants" and "terrorists" refer to.
+INSURGENTS = {"IS", "al-Qaeda", "HTS", "Taliban", "al-Shabaab", "Boko Haram", "Hamas", "Hezbollah", "Houthis"}
+_ORGANISATION = re.compile(
+    r"(?<![\w-])(%s)(?![\w-])" % "|".join(
+        re.escape(alias) for alias in sorted({a for aliases in ORGANISATIONS.values() for a in aliases}, key=len,
+                                            reverse=True)))
+_ALIAS_TO_NAME = {alias: name for name, aliases in ORGANISATIONS.items() for alias in aliases}
+
+# Trigger phrases. A longer phrase masks a shorter one inside it, so that "refused to
+# surrender" counts as remaining, not surrendered, and "remained active" as strength.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "evacuated": (
+        r"evacuat(?:ed|es|ing|ion|ions|e)\b", r"\bfled\b", r"\bflee(?:ing|s)?\b", r"\bescap(?:ed|ing|e)\b",
+        r"\bpour(?:ed|ing|s)? out\b", r"\bstream(?:ed|ing|s)? out\b", r"\b(?:have|has|had) left\b(?! behind)",
+        r"\bleft (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
+        r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b", r"\b(?:walked|came|got|trickled) out\b",
+        r"\bdisplaced\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
+    ),
+    "surrendered": (
+        r"\bsurrender(?:ed|ing|s)?\b", r"\b(?:gave|give|giving|given) themselves up\b",
+        r"\bturned themselves in\b", r"\blaid down (?:their )?(?:arms|weapons)\b", r"\bcapitulated\b",
+    ),
+    "killed": (
+        r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
+        r"\bmassacred\b", r"\bexecuted\b", r"\bperished\b", r"\blost their lives\b", r"\bfatalities\b",
+        r"\bbodies\b", r"\blives\b",
+    ),
+    "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b"),
+    "rescued": (r"\brescu(?:ed|ing|e|es)\b", r"\bfreed\b", r"\bliberated\b", r"\breleased\b", r"\bsaved\b"),
+    "remaining": (
+        r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
+        r"\bholed up\b", r"\btrapped\b", r"\bbesieged\b", r"\brefus(?:ed|ing|e|es) to (?:surrender|leave|give)\w*",
+        r"\byet to (?:surrender|leave|give up)\b", r"\b(?:were|are|was|is) left (?:to|in|inside)\b",
+        r"\bmake a (?:final|last) stand\b", r"\bstill (?:be |been )?(?:in|hiding|holding|fighting|there|preparing|"
+        r"holed|defending|resisting)\b", r"\bhiding\b", r"\bhold(?:ing)? out\b", r"\bstay(?:ed|ing)? (?:behind|inside)\b",
+    ),
+    "strength": (
+        r"\bspread (?:across|throughout|over)\b", r"\b(?:remain(?:ed|s)?|are|were|still) active\b", r"\bat large\b",
+        r"\bsleeper cells\b", r"\bworldwide\b", r"\baround the world\b", r"\bin areas (?:controlled|held) by\b",
+        r"\bacross (?:both )?\w+ and \w+\b", r"\b(?:could|may|might|still|now|reportedly)? ?(?:has|have|had|command|commands|boasts?) (?=\S*$)",
+    ),
+}
+# "there may be 5,000 ..." just before a number: people still there, when nothing else says what happened.
+_EXISTENTIAL = re.compile(
+    r"\bthere (?:(?:could|may|might|would|will|must)(?: still)? be|(?:are|were|is|was)(?: still)?)\s+\W*$", re.I)
+# Possession just before a number: "IS still has tens of thousands of fighters", "could have 30,000 followers".
+_POSSESSION = re.compile(r"\b(?:has|have|had|command|commands|boasts?)\s+(?:as many as\s+|up to\s+|some\s+)?\W*$", re.I)
+
+_TRIGGER = re.compile(
+    "|".join(f"(?P<{category}_{i}>{pattern})" for category, patterns in _TRIGGERS.items()
+             for i, pattern in enumerate(patterns) if category != "strength" or i < len(patterns) - 1),
+    re.I,
+)
+# Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
+_OBJECT_VERBS = re.compile(
+    r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
+    r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
+    r"claimed the lives of|left)\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
+_OBJECT_CATEGORY = (
+    ("killed", re.compile(r"kill|execut|deaths|lives", re.I)), ("evacuated", re.compile(r"evacuat|flight", re.I)),
+    ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
+    ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
+)
+_CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    category: str
+    start: int
+    end: int
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    """Trigger phrases in a sentence, longer ones masking the shorter ones inside them."""
+    found = []
+    for match in _TRIGGER.finditer(sentence):
+        category = match.lastgroup.rsplit("_", 1)[0]
+        found.append(Trigger(category, match.start(), match.end()))
+    return found
+
+
+def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_class: str) -> tuple[str, str]:
+    """The category of the number at [quantity_start, phrase_end) of `sentence`, and the words that gave it.
+
+    A verb just before the number that takes it as object ("killing 38") wins;
+    otherwise the nearest trigger after the noun phrase in the same clause
+    ("3,000 people ... poured out"); otherwise context before the number
+    ("IS still has ...", "there may be ...").
+    """
+    before = sentence[:quantity_start]
+    after = sentence[phrase_end:]
+    obj = _OBJECT_VERBS.search(before)
+    if obj and not obj.group().rstrip().endswith(","):
+        for category, pattern in _OBJECT_CATEGORY:
+            if pattern.search(obj.group()):
+                if category == "killed" and obj.group().lower().startswith("left"):
+                    break  # "left 20 dead" reads from the words after the number
+                return _allowed(category, noun_class), obj.group().strip()
+    clause_end = _CLAUSE_BREAK.search(after)
+    window = after[: clause_end.start()] if clause_end else after
+    best: tuple[int, Trigger] | None = None
+    for trigger in find_triggers(window):
+        gap = len(window[: trigger.start].split())
+        if gap <= 12 and (best is None or gap < best[0]):
+            best = (gap, trigger)
+    strength = _strength_cue(window)
+    if best and not (strength is not None and strength <= best[0] and noun_class == "armed"):
+        return _allowed(best[1].category, noun_class), window[best[1].start : best[1].end]
+    if noun_class == "armed" and (strength is not None or _POSSESSION.search(before)):
+        return "strength", "has" if strength is None else "at large"
+    if _EXISTENTIAL.search(before):
+        return _allowed("remaining", noun_class), "there are"
+    return OTHER, ""
+
+
+_STRENGTH_RIGHT = re.compile("|".join(_TRIGGERS["strength"][:-1]), re.I)
+
+
+def _strength_cue(window: str) -> int | None:
+    match = _STRENGTH_RIGHT.search(window)
+    return len(window[: match.start()].split()) if match else None
+
+
+def _allowed(category: str, noun_class: str) -> str:
+    """Troops deployed are not figures; only what happened to them is."""
+    if noun_class == "troops" and category in ("remaining", "strength", "evacuated"):
+        return OTHER
+    if category == "strength" and noun_class not in ("armed", "none"):
+        return "remaining"
+    return category
+
+
+def noun_class(noun: str | None) -> str:
+    """'armed', 'troops', 'civilian' or 'none' for the head noun a number counts."""
+    if noun is None:
+        return "none"
+    word = noun.lower()
+    if word in ARMED_NOUNS:
+        return "armed"
+    if word in TROOP_NOUNS:
+        return "troops"
+    return "civilian"
+
+
+def organisation_in(words: str) -> str | None:
+    """The short name of the first armed group named in `words`, if any."""
+    match = _ORGANISATION.search(words)
+    return _ALIAS_TO_NAME[match.group(1)] if match else None
+
+
+def main_insurgent(text: str) -> str | None:
+    """The insurgent group an article names most: what its 'militants' and 'jihadis' are."""
+    counts = Counter(_ALIAS_TO_NAME[m.group(1)] for m in _ORGANISATION.finditer(text))
+    ranked = [name for name, _ in counts.most_common() if name in INSURGENTS]
+    return ranked[0] if ranked else None
+
+
+def group_label(phrase: str, noun: str | None, article_insurgent: str | None) -> str:
+    """A readable group for the noun phrase a number counts: 'IS fighters', 'civilians', 'Yazidi women'."""
+    if noun is None:
+        return "people"
+    kind = noun_class(noun)
+    organisation = organisation_in(phrase)
+    if kind == "armed":
+        organisation = organisation or article_insurgent
+        head = "followers and fighters" if "follower" in phrase.lower() else "fighters"
+        return f"{organisation} {head}" if organisation else head
+    if kind == "troops":
+        return f"{organisation} troops" if organisation else "troops"
+    words = re.sub(r"[“”\"']", "", phrase).strip()
+    words = re.sub(r"^(?:of\s+)?(?:the\s+)?", "", words, flags=re.I)
+    return words or noun
+
+
+@dataclass(frozen=True)
+class NounPhrase:
+    """The people a number counts: head noun, the whole phrase, where it ends, and a unit if not people."""
+
+    noun: str
+    phrase: str
+    end: int
+    unit: str = "people"
+
+
+_TOKEN = re.compile(r"\s*([“”\"'‘’]|[A-Za-z][\w.'’-]*|\S)")
+_STOP_WORDS = {
+    "were", "was", "are", "is", "be", "been", "have", "has", "had", "will", "would", "could", "may", "might", "who",
+    "which", "that", "in", "on", "at", "from", "to", "with", "by", "for", "into", "near", "inside", "across", "after",
+    "before", "during", "since", "as", "than", "or", "but", "per", "each", "a", "an", "killed", "wounded", "died",
+    "dead", "injured", "said", "says", "told", "also", "still", "there", "it", "they", "he", "she", "we", "all",
+    "percent", "kilometers", "kilometres", "miles", "meters", "metres", "years", "days", "hours", "weeks", "months",
+    "times", "tons", "dollars", "km", "sq", "square",
+}
+_QUOTES = {"“", "”", '"', "'", "‘", "’"}
+
+
+def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
+    """The people noun phrase that starts at `position` (just after a number), if there is one.
+
+    'hundreds of Islamic State fighters and their families' -> fighters;
+    '46 truckloads of men, women, and children' -> men, counted in truckloads;
+    '20 coalition airstrikes' -> None.
+    """
+    pos = position
+    taken = 0
+    unit = "people"
+    words: list[str] = []
+    while taken < 5:
+        match = _TOKEN.match(sentence, pos)
+        if match is None:
+            return None
+        token = match.group(1)
+        pos = match.end()
+        if token in _QUOTES:
+            continue
+        lowered = token.lower().rstrip(".")
+        if lowered in ("of", "the") and (taken == 0 or words[-1:] in (["of"], ["truckloads"])):
+            words.append(lowered)
+            continue
+        if lowered in UNIT_NOUNS and unit == "people" and re.match(r"\s+(?:of|carrying)\s", sentence[pos:]):
+            unit = lowered
+            words.append(token)
+            continue
+        if lowered in PEOPLE_NOUNS:
+            if lowered == "service":
+                members = re.match(r"\s+members\b", sentence[pos:])
+                if not members:
+                    return None
+                pos += members.end()
+            end = _coordinated_end(sentence, pos)
+            phrase = sentence[position:end].strip(" ,“”\"")
+            return NounPhrase(lowered, phrase, end, unit)
+        if (lowered in _STOP_WORDS and token.islower()) or not token[0].isalnum():
+            return None
+        words.append(token)
+        taken += 1
+    return None
+
+
+_COORDINATED = re.compile(r"(?:,?\s*(?:and|or)\s+|,\s*)(?:their\s+|other\s+)?([A-Za-z-]+)")
+
+
+def _coordinated_end(sentence: str, pos: int) -> int:
+    """Extend a noun phrase over coordinated people nouns: 'men, women, and children'."""
+    while True:
+        match = _COORDINATED.match(sentence, pos)
+        if not match or match.group(1).lower() not in PEOPLE_NOUNS:
+            return pos
+        pos = match.end()
+
+
+_CONTEXT_NOUN = re.compile(r"\b(?:number|numbers|count|tally|total) of|\bhow many", re.I)
+
+
+def noun_from_context(text: str) -> NounPhrase | None:
+    """A people noun named before the number: 'the number of ISIS jihadis ... could be more than 1,000'."""
+    for match in reversed(list(_CONTEXT_NOUN.finditer(text))):
+        words = re.findall(r"[\w-]+", text[match.end() : match.end() + 60])[:4]
+        for index, word in enumerate(words):
+            if word.lower() in PEOPLE_NOUNS:
+                return NounPhrase(word.lower(), " ".join(words[: index + 1]), -1)
+    return None
+
+
+def subject_casualties(sentence: str) -> str | None:
+    """The side that 'suffered' losses in a sentence: 'the SDF had suffered minimal casualties' -> 'SDF'."""
+    match = re.search(r"([\w.-]+(?:\s+[\w.-]+){0,3})\s+(?:had\s+|has\s+|have\s+)?(?:suffered|lost|losses)", sentence)
+    return organisation_in(match.group(1)) if match else None

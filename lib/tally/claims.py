@@ -1,0 +1,115 @@
+"""Stage 3: figures -> claims.
+
+A claim is one figure as the world reported it: the same number of the same
+people, for the same kind of event, on compatible days, possibly printed by
+several outlets. `link_claims` gives every figure its `claim_id`; `claims_table`
+makes one row per claim (checked against `CLAIMS`), so that charts can count a
+claim once and show who reported it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pandas as pd
+import pandera.pandas as pa
+
+CLAIMS = pa.DataFrameSchema(
+    {
+        "claim_id": pa.Column(str, unique=True, description="identifier shared by the figures of one claim"),
+        "category": pa.Column(str, description="what happened to the people"),
+        "group": pa.Column(str, description="who they are, as the first report put it"),
+        "low": pa.Column("Int64", nullable=True, description="lowest count"),
+        "high": pa.Column("Int64", nullable=True, description="highest count"),
+        "best": pa.Column("Int64", nullable=True, description="value to plot"),
+        "date": pa.Column(pa.DateTime, nullable=True, description="the day the claim refers to, when any report dates it"),
+        "first_published": pa.Column(pa.DateTime, nullable=True, description="when the claim was first printed"),
+        "reports": pa.Column("Int64", pa.Check.ge(1), description="how many figures (rows) report it"),
+        "sources": pa.Column("Int64", pa.Check.ge(1), description="how many sources report it"),
+        "outlets": pa.Column(str, description="outlets that report it, ', '-separated"),
+        "attributions": pa.Column(str, description="who is quoted for it, ', '-separated"),
+    },
+    strict=True,
+    name="claims",
+)
+_GROUP_WORD = re.compile(r"[a-z]+")
+
+
+def _group_words(group: str) -> frozenset[str]:
+    words = {w.rstrip("s") for w in _GROUP_WORD.findall(group.lower())} - {"and", "their", "of", "the", "mostly", "all"}
+    return frozenset(words)
+
+
+def link_claims(figures: pd.DataFrame) -> pd.DataFrame:
+    """Give each figure a claim_id: figures with the same category, unit and bounds, compatible
+    dates (equal, or one undated) and overlapping group words share one."""
+    figures = figures.copy()
+    claim_ids = [""] * len(figures)
+    members: dict[tuple, list[tuple[int, object, frozenset[str]]]] = {}
+    for position, row in enumerate(figures.itertuples(index=False)):
+        key = (row.category, row.unit, _bound(row.low), _bound(row.high))
+        words = _group_words(row.group)
+        date = None if pd.isna(row.date) else row.date
+        claim = None
+        for other_position, other_date, other_words in members.get(key, []):
+            if (date is None or other_date is None or date == other_date) and (words & other_words):
+                claim = claim_ids[other_position]
+                break
+        if claim is None:
+            claim = _claim_name(key, date, row.source, row.start)
+        claim_ids[position] = claim
+        members.setdefault(key, []).append((position, date, words))
+    figures["claim_id"] = claim_ids
+    return figures
+
+
+def _bound(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _claim_name(key: tuple, date, source: str, start: int) -> str:
+    category, unit, low, high = key
+    amount = f"{low if low is not None else ''}-{high if high is not None else ''}"
+    day = date.strftime("%Y-%m-%d") if date is not None else "undated"
+    digest = hashlib.sha1(f"{source}:{start}".encode()).hexdigest()[:6]
+    return f"{category}:{amount}:{day}:{digest}"
+
+
+def claims_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim, with how many sources and which outlets report it."""
+    if figures.empty:
+        return CLAIMS.validate(pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in CLAIMS.columns}))
+    ordered = figures.sort_values(["published", "source", "start"], na_position="last")
+    grouped = ordered.groupby("claim_id", sort=False)
+    table = pd.DataFrame({
+        "claim_id": list(grouped.groups),
+        "category": grouped["category"].first().values,
+        "group": grouped["group"].first().values,
+        "low": grouped["low"].first().values,
+        "high": grouped["high"].first().values,
+        "best": grouped["best"].first().values,
+        "date": grouped["date"].min().values,
+        "first_published": grouped["published"].min().values,
+        "reports": grouped.size().values,
+        "sources": grouped["source"].nunique().values,
+        "outlets": grouped["outlet"].agg(_joined).values,
+        "attributions": grouped["attribution"].agg(_joined).values,
+    })
+    for column in ("low", "high", "best", "reports", "sources"):
+        table[column] = table[column].astype("Int64")
+    for column in ("date", "first_published"):
+        table[column] = pd.to_datetime(table[column]).astype("datetime64[us]")
+    return CLAIMS.validate(table)
+
+
+def _joined(values: pd.Series) -> str:
+    return ", ".join(dict.fromkeys(str(v) for v in values.dropna() if str(v)))
+
+
+def _dtype(column: str) -> str:
+    if column in ("low", "high", "best", "reports", "sources"):
+        return "Int64"
+    if column in ("date", "first_published"):
+        return "datetime64[us]"
+    return "str"

@@ -1,0 +1,138 @@
+"""The day a figure refers to, from the words around it and the publication date.
+
+`find_time_expressions` finds the words that place something in time ("on
+Tuesday", "March 12", "in the past month", "last year"); `resolve` turns one into
+a day, or into no day when the words name a period that does not end at
+publication. The rules are the figures spec's: weekdays resolve to the latest
+such day on or before publication; a period ending at publication gives the
+publication date; anything vaguer gives no date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as date_parser
+
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+                "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_MONTH = rf"(?:{_MONTH_NAMES})\.?"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_SMALL_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|few|\d+)"
+_UNITS = r"(?:days?|nights?|weeks?|months?|years?|hours?|decades?)"
+
+# Kinds of time expression, tried in this order at each position (first match wins).
+_KINDS: tuple[tuple[str, str], ...] = (
+    ("date", rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b"),
+    ("period", rf"\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+(?:{_SMALL_COUNT}\s+|few\s+|several\s+|couple\s+of\s+)?{_UNITS}\b"),
+    ("period", r"\b(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|\bso\s+far\b|\bto\s+date\b|\bthis\s+(?:week|month|year)\b(?!\s+ago)"),
+    ("days_ago", rf"\b(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b"),
+    ("vague", rf"\b(?:last|previous|earlier\s+this|late\s+last|early\s+last)\s+(?:week|month|year|decade|summer|winter|spring|autumn|fall)\b"),
+    ("vague", rf"\b(?:at|by|towards?)\s+the\s+(?:end|start|beginning)\s+of\s+(?:the|last|this)\s+(?:year|month|week)\b"),
+    ("vague", rf"\b(?:for\s+(?:nearly\s+|about\s+|almost\s+|more\s+than\s+|over\s+|roughly\s+)?{_SMALL_COUNT}\s+{_UNITS}|for\s+(?:days|weeks|months|years|decades)|several\s+{_UNITS}|{_SMALL_COUNT}\s+{_UNITS}\s+ago)\b"),
+    ("vague", rf"\bin\s+(?:early\s+|late\s+|mid-?)?(?:{_MONTH_NAMES})\b(?!\s+\d)|\b(?:in|since|during)\s+(?:19|20)\d\d\b"),
+    ("weekday", rf"\b(?:(?:early|late|on|last|this|past)\s+)?(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b"),
+    ("yesterday", r"\byesterday\b|\blast\s+night\b|\bthe\s+day\s+before\b"),
+    ("today", r"\btoday\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b|\bovernight\b"),
+    ("same_day", r"\b(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|\bthe\s+same\s+day\b|\bby\s+midday\b|\bat\s+dawn\b"),
+)
+_TIME = re.compile("|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(_KINDS)), re.I)
+_KIND_OF_GROUP = {f"k{i}": kind for i, (kind, _) in enumerate(_KINDS)}
+
+BASIS_STATED = "stated date"
+BASIS_WEEKDAY = "weekday before publication"
+BASIS_RELATIVE = "relative to publication"
+BASIS_SAME_DAY = "same day as the story's last dated event"
+BASIS_PERIOD = "period ending at publication"
+BASIS_NOW = "figure about the present: publication date"
+BASIS_INHERITED = "same speaker as the previous paragraph, which is dated"
+BASIS_VAGUE = "period not ending at publication: no day"
+BASIS_NONE = "no date stated"
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    """Words that place something in time, and the day they give (None for a vague period)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    day: date | None
+    basis: str
+
+
+def find_time_expressions(text: str, published: date | None, last_day: date | None = None,
+                          offset: int = 0) -> list[TimeExpression]:
+    """Time expressions in `text`, each resolved against the publication date.
+
+    `last_day` is the latest day the story has named before `text`, which
+    'earlier in the day' refers to.
+    """
+    found = []
+    for match in _TIME.finditer(text):
+        kind = _KIND_OF_GROUP[match.lastgroup]
+        day, basis = resolve(kind, match, published, last_day)
+        if day is not None and kind in ("date", "weekday", "yesterday", "days_ago"):
+            last_day = day
+        found.append(TimeExpression(offset + match.start(), offset + match.end(), match.group(), kind, day, basis))
+    return found
+
+
+def resolve(kind: str, match: re.Match, published: date | None, last_day: date | None) -> tuple[date | None, str]:
+    """The day a time expression of `kind` names, and how it was found."""
+    if kind == "vague":
+        return None, BASIS_VAGUE
+    if kind == "date":
+        return _explicit_day(match.group(), published), BASIS_STATED
+    if published is None:
+        return None, "publication date unknown"
+    if kind == "period":
+        return published, BASIS_PERIOD
+    if kind == "weekday":
+        wanted = _WEEKDAYS.index(match.group("weekday").lower())
+        return published - timedelta(days=(published.weekday() - wanted) % 7), BASIS_WEEKDAY
+    if kind == "yesterday":
+        return published - timedelta(days=1), BASIS_RELATIVE
+    if kind == "days_ago":
+        count = match.group("ago").lower()
+        number = int(count) if count.isdigit() else _WORD_COUNTS.get(count)
+        if number is None:
+            return None, BASIS_VAGUE
+        return published - timedelta(days=number), BASIS_RELATIVE
+    if kind == "today":
+        return published, BASIS_RELATIVE
+    return (last_day or published), BASIS_SAME_DAY
+
+
+_WORD_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10}
+
+
+def _explicit_day(words: str, published: date | None) -> date | None:
+    """A stated day; without a year, the latest such day on or before publication."""
+    reference = published or date.today()
+    try:
+        parsed = date_parser.parse(words, default=datetime.combine(reference.replace(day=1), datetime.min.time())).date()
+    except (ValueError, OverflowError):
+        return None
+    if not re.search(r"\d{4}", words) and parsed > reference:
+        try:
+            parsed = parsed.replace(year=parsed.year - 1)
+        except ValueError:
+            return None
+    return parsed
+
+
+def nearest(expressions: list[TimeExpression], start: int, end: int) -> TimeExpression | None:
+    """The expression closest to the span [start, end), by characters between them."""
+    def distance(expression: TimeExpression) -> int:
+        if expression.end <= start:
+            return start - expression.end
+        if expression.start >= end:
+            return expression.start - end
+        return 0
+    return min(expressions, key=distance, default=None)

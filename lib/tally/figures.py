@@ -1,0 +1,216 @@
+"""Stage 2: documents table -> figures table.
+
+`extract_figures(documents)` finds every reported figure in every document's
+body: one row per number about people, with its bounds, what happened to them,
+who they are, the day it refers to, who is quoted for it, and where its words
+are. `figures_in_document` does one document and is what a parallel or Dask
+run maps over. The last step links the same figure across sources into claims
+(`tally.claims`), so that charts can count each claim once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tally import categories, dates
+from tally.attribution import SpeechReader, attribute
+from tally.categories import CATEGORIES, OTHER
+from tally.quantities import QUANTITY, NotAQuantity, read_quantity
+from tally.sentences import paragraphs
+
+_NULLABLE_INT = {"dtype": "Int64", "nullable": True}
+
+FIGURES = pa.DataFrameSchema(
+    {
+        "source": pa.Column(str, description="file name of the source"),
+        "start": pa.Column("Int64", pa.Check.ge(0), description="offset of the figure's words in the source text"),
+        "end": pa.Column("Int64", pa.Check.ge(0), description="end offset (exclusive) of the figure's words"),
+        "quantity_text": pa.Column(str, description="the figure's words: text[start:end]"),
+        "category": pa.Column(str, pa.Check.isin(CATEGORIES + (OTHER,)), description="what happened to the people"),
+        "group": pa.Column(str, description="who they are: 'IS fighters', 'civilians', 'Yazidi women'"),
+        "low": pa.Column(description="lowest count the words allow (empty: open)", **_NULLABLE_INT),
+        "high": pa.Column(description="highest count the words allow (empty: open)", **_NULLABLE_INT),
+        "best": pa.Column(description="the value to plot: exact, midpoint of a range, or the given bound", **_NULLABLE_INT),
+        "unit": pa.Column(str, description="'people', or what is counted instead ('truckloads')"),
+        "date": pa.Column(pa.DateTime, nullable=True, description="the day the figure refers to"),
+        "date_text": pa.Column(str, description="the words that gave the date"),
+        "date_basis": pa.Column(str, description="how the date was found"),
+        "attribution": pa.Column(str, nullable=True, description="who is quoted for it; empty for narration"),
+        "cited_outlet": pa.Column(str, nullable=True, description="news agency the article took it from"),
+        "category_text": pa.Column(str, description="the words that gave the category"),
+        "sentence": pa.Column(str, description="the sentence the figure stands in"),
+        "paragraph": pa.Column("Int64", description="paragraph number in the body, from 0"),
+        "flags": pa.Column(str, description="data-quality notes, ';'-separated: malformed_number, vague, ..."),
+        "claim_id": pa.Column(str, description="the same figure in several sources shares one claim"),
+        "outlet": pa.Column(str, nullable=True, description="news organisation that wrote the article"),
+        "site": pa.Column(str, nullable=True, description="where the copy was published"),
+        "published": pa.Column(pa.DateTime, nullable=True, description="publication day"),
+        "title": pa.Column(str, nullable=True, description="headline"),
+        "url": pa.Column(str, nullable=True, description="address of the copy"),
+    },
+    checks=[
+        pa.Check(lambda df: (df["start"] < df["end"]).all(), error="start must be before end"),
+        pa.Check(lambda df: ((df["low"] <= df["high"]) | df["low"].isna() | df["high"].isna()).all(),
+                 error="low must not exceed high"),
+    ],
+    strict=True,
+    ordered=True,
+    name="figures",
+)
+_METADATA = ("outlet", "site", "published", "title", "url")
+_MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
+_OR_MORE = re.compile(r",?\s*or\s+more\b,?")
+_PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
+_PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
+
+
+def extract_figures(documents: pd.DataFrame) -> pd.DataFrame:
+    """The figures table for a documents table, with claims linked across sources."""
+    from tally.claims import link_claims
+
+    rows: list[dict[str, Any]] = []
+    for document in documents.to_dict("records"):
+        rows.extend(figures_in_document(document))
+    return link_claims(figures_frame(rows))
+
+
+def figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Build and check a figures table from row dictionaries (claim_id may still be empty)."""
+    frame = pd.DataFrame(rows, columns=list(FIGURES.columns))
+    for column in ("start", "end", "low", "high", "best", "paragraph"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("date", "published"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+    for column in ("source", "quantity_text", "category", "group", "unit", "date_text", "date_basis",
+                   "category_text", "sentence", "flags", "claim_id"):
+        frame[column] = frame[column].fillna("").astype(str)
+    for column in ("attribution", "cited_outlet", "outlet", "site", "title", "url"):
+        frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
+    return FIGURES.validate(frame)
+
+
+def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every figure in one document (a documents-table row as a dict)."""
+    text: str = document["text"]
+    published = _as_date(document.get("published"))
+    body_start = int(document.get("body_start") or 0)
+    body_end = int(document.get("body_end") if document.get("body_end") is not None else len(text))
+    metadata = {key: (None if pd.isna(document.get(key)) else document.get(key)) for key in _METADATA}
+    reader = SpeechReader(own_outlet=metadata["outlet"], text=text)
+    insurgent = categories.main_insurgent(text[body_start:body_end])
+    rows: list[dict[str, Any]] = []
+    last_day: date | None = None
+    previous_context: dates.TimeExpression | None = None
+    previous_speaker: str | None = None
+    for paragraph in paragraphs(text, body_start, body_end):
+        events = reader.read_paragraph(paragraph.text, paragraph.start)
+        times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start)
+        last_day = next((t.day for t in reversed(times) if t.day and t.kind in ("date", "weekday", "yesterday",
+                                                                                 "days_ago")), last_day)
+        first_speech = next((e for e in events if e.speaker), None)
+        continues = bool(first_speech and previous_speaker and first_speech.speaker == previous_speaker
+                         and not first_speech.pluperfect)
+        inherited = previous_context if continues else None
+        for index, sentence in enumerate(paragraph.sentences):
+            previous_sentence = paragraph.sentences[index - 1].text if index else ""
+            for found in _figures_in_sentence(sentence.text, previous_sentence, insurgent):
+                start = sentence.start + found["offset"]
+                end = sentence.start + found["end_offset"]
+                when = _date_for(found, sentence, times, inherited, published)
+                who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes, events,
+                                reader.dateline_outlet)
+                rows.append({
+                    "source": document["source"], "start": start, "end": end, "quantity_text": text[start:end],
+                    "category": found["category"], "group": found["group"], "low": found["low"],
+                    "high": found["high"], "best": found["best"], "unit": found["unit"],
+                    "date": when[0], "date_text": when[1], "date_basis": when[2],
+                    "attribution": who.speaker, "cited_outlet": who.outlet,
+                    "category_text": found["category_text"], "sentence": sentence.text,
+                    "paragraph": paragraph.index, "flags": ";".join(found["flags"]), "claim_id": "",
+                    **metadata,
+                })
+        context = next((t for t in reversed(times)), None)
+        previous_context = context if context is not None else inherited
+        last_speaker = next((e.speaker for e in reversed(events) if e.speaker), None)
+        previous_speaker = last_speaker
+    return rows
+
+
+def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None) -> list[dict[str, Any]]:
+    """Figures in one sentence, with offsets relative to the sentence."""
+    found = []
+    time_spans = [(t.start, t.end) for t in dates.find_time_expressions(sentence, None)]
+    for match in QUANTITY.finditer(sentence):
+        if any(s < match.end() and match.start() < e for s, e in time_spans):
+            continue  # "several nights", "two days ago", "March 23"
+        if _MONTH_BEFORE.search(sentence[: match.start()]) or sentence[match.end():].startswith(("%", " percent")):
+            continue
+        try:
+            quantity = read_quantity(match.group())
+        except NotAQuantity:
+            continue
+        phrase = categories.noun_phrase_after(sentence, match.end())
+        after = sentence[phrase.end:] if phrase else sentence[match.end():]
+        low, high, best = quantity.low, quantity.high, quantity.best
+        or_more = _OR_MORE.match(after)
+        if or_more and high is not None:
+            high, best = None, low
+        if phrase is None:
+            if categories.PEOPLE_PARTICIPLES.match(sentence[match.end():].lstrip()):
+                phrase_end, noun, words = match.end(), None, ""
+            else:
+                context = categories.noun_from_context(previous_sentence + " " + sentence[: match.start()])
+                if context is None or not re.search(r"\bthere\b[^.]*$", sentence[: match.start()], re.I):
+                    continue
+                phrase_end, noun, words = match.end(), context.noun, context.phrase
+        else:
+            phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
+        kind = categories.noun_class(noun)
+        category, category_text = categories.choose_category(sentence, match.start(), phrase_end, kind)
+        if category == OTHER and noun is None:
+            continue
+        if noun is None:
+            side = categories.subject_casualties(sentence)
+            group = f"{side} fighters" if side else "people"
+        else:
+            group = categories.group_label(words, noun, insurgent)
+        found.append({
+            "offset": match.start(), "end_offset": phrase_end, "category": category, "group": group,
+            "low": low, "high": high, "best": best, "unit": phrase.unit if phrase else "people",
+            "category_text": category_text, "flags": quantity.flags, "before": sentence[: match.start()],
+            "trigger_after": sentence[phrase_end:],
+        })
+    return found
+
+
+def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression],
+              inherited: dates.TimeExpression | None, published: date | None) -> tuple[date | None, str, str]:
+    """The day a figure refers to, the words that gave it, and how it was found (see the spec's Dates)."""
+    start = sentence.start + found["offset"]
+    end = sentence.start + found["end_offset"]
+    in_sentence = [t for t in times if sentence.start <= t.start < sentence.end]
+    chosen = dates.nearest(in_sentence, start, end)
+    if chosen is None:
+        earlier = [t for t in times if t.end <= sentence.start]
+        chosen = earlier[-1] if earlier else None
+    if chosen is None and inherited is not None:
+        return inherited.day, inherited.text, dates.BASIS_INHERITED if inherited.day else inherited.basis
+    if chosen is not None:
+        return chosen.day, chosen.text, chosen.basis
+    if published is not None and not _PLUPERFECT.search(sentence.text):
+        if found["category"] in ("remaining", "strength"):
+            return published, "", dates.BASIS_NOW
+        if _PRESENT_PERFECT.search(found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""):
+            return published, "", "present perfect: up to publication"
+    return None, "", dates.BASIS_NONE
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()

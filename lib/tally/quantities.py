@@ -1,0 +1,163 @@
+"""Reading quantity expressions: "more than 4,000", "hundreds", "4,000 to 5,000", "forty-six".
+
+`QUANTITY` finds candidate expressions in text; `read_quantity` turns one into
+bounds. The bounds follow the figures spec: an exact or approximate number gives
+low = high = N, "more than N" leaves high open, "up to N" leaves low open, and
+vague words ("hundreds") have fixed ranges. `best` is the value a chart plots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+# Vague amounts and the bounds the spec gives them, longest phrase first.
+VAGUE_BOUNDS: dict[str, tuple[int, int]] = {
+    "hundreds of thousands": (200_000, 999_999),
+    "tens of thousands": (20_000, 99_999),
+    "several thousand": (3_000, 9_999),
+    "several hundred": (300, 999),
+    "several dozen": (36, 99),
+    "thousands": (2_000, 9_999),
+    "hundreds": (200, 999),
+    "scores": (40, 99),
+    "dozens": (24, 99),
+    "several": (3, 9),
+}
+# Amounts said with an article, which number-word libraries do not read.
+ARTICLE_AMOUNTS: dict[str, int] = {
+    "half a dozen": 6,
+    "a dozen": 12,
+    "a hundred": 100,
+    "a thousand": 1_000,
+    "a million": 1_000_000,
+}
+SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+_LOWER = ("more than", "over", "at least", "upwards of", "in excess of", "just over", "well over", "no fewer than", "no less than")
+_UPPER = ("up to", "as many as", "at most", "no more than", "not more than", "fewer than", "less than", "just under", "under", "as few as")
+_APPROX = ("about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated", "estimated",
+           "close to", "only", "another", "a further", "an additional", "just", "perhaps", "possibly", "at minimum")
+_QUALIFIERS = sorted(_LOWER + _UPPER + _APPROX, key=len, reverse=True)
+
+_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+_NUMBER_WORD = r"(?:%s|hundred|thousand|million|billion)" % "|".join(sorted(_SMALL, key=len, reverse=True))
+_WORDS = rf"(?:{'|'.join(_SMALL)})(?:(?:\s+|-|\s+and\s+){_NUMBER_WORD})*"
+_VAGUE = "|".join(re.escape(phrase) for phrase in VAGUE_BOUNDS)
+_ARTICLE = "|".join(re.escape(phrase) for phrase in ARTICLE_AMOUNTS)
+_DIGITS = (
+    r"(?:\d{1,3}(?:,\d{3})+(?![\d])"  # 20,000
+    r"|\d{1,3}(?:\.\d{3})+(?![\d.,])"  # 3.500 (a dot as thousands separator)
+    r"|\d+,\d{1,2}(?![\d])"  # 20,00 (malformed, read and flagged)
+    r"|\d+(?:\.\d+)?)"  # 38, 2.5
+    r"(?:\s+(?:thousand|million|billion))?"
+)
+_ONE_NUMBER = rf"(?:{_VAGUE}|{_ARTICLE}|{_DIGITS}|{_WORDS})"
+_QUALIFIER = "|".join(re.escape(q) for q in _QUALIFIERS)
+
+QUANTITY = re.compile(
+    rf"""
+    (?<![\w$€£.,/#-])
+    (?:(?:{_QUALIFIER})\s+)?
+    (?:(?:between|from)\s+)?
+    (?P<first>{_ONE_NUMBER})
+    (?:\s*(?:-|–|—|to|and|or)\s*(?P<second>{_ONE_NUMBER}))?
+    (?P<open>,?\s+or\s+more|\s*\+|-plus)?
+    (?![\w%$€£]|[.,]\d)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """The bounds that a quantity expression allows; None is an open bound."""
+
+    low: int | None
+    high: int | None
+    best: int | None
+    flags: tuple[str, ...] = ()
+
+
+class NotAQuantity(ValueError):
+    """The words match the shape of a quantity but do not count anything (a year span, a lone 'a')."""
+
+
+def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
+    """Bounds of one number expression (digits, number words or a vague word), and flags."""
+    phrase = re.sub(r"\s+", " ", words.strip().lower())
+    if phrase in VAGUE_BOUNDS:
+        low, high = VAGUE_BOUNDS[phrase]
+        return low, high, ("vague",)
+    if phrase in ARTICLE_AMOUNTS:
+        value = ARTICLE_AMOUNTS[phrase]
+        return value, value, ()
+    digits = re.fullmatch(r"([\d.,]+)(?: (thousand|million|billion))?", phrase)
+    if digits:
+        value, flags = _read_digits(digits.group(1), scaled=digits.group(2) is not None)
+        if digits.group(2):
+            value = value * SCALES[digits.group(2)]
+        value = int(round(value))
+        return value, value, flags
+    try:
+        value = text2num(phrase.replace(" and ", " "), "en")
+    except ValueError as error:
+        raise NotAQuantity(phrase) from error
+    return value, value, ()
+
+
+def _read_digits(text: str, scaled: bool) -> tuple[float, tuple[str, ...]]:
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+        return float(text.replace(",", "")), ()
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and not scaled:
+        return float(text.replace(".", "")), ("dot_thousands",)
+    malformed = re.fullmatch(r"(\d+),(\d{1,2})", text)
+    if malformed:
+        # A comma group that is too short is a thousands group missing digits: "20,00" -> 20,000.
+        return float(malformed.group(1)) * 1000, ("malformed_number",)
+    return float(text.replace(",", "")), ()
+
+
+def read_quantity(expression: str) -> Quantity:
+    """Bounds of a whole quantity expression such as 'as many as 4,000 to 5,000'.
+
+    Raises NotAQuantity for words of a quantity's shape that count nothing,
+    such as a span of years ('2012-13').
+    """
+    match = QUANTITY.fullmatch(expression.strip())
+    if match is None:
+        raise NotAQuantity(expression)
+    lowered = re.sub(r"\s+", " ", expression.strip().lower())
+    qualifier = next((q for q in _QUALIFIERS if lowered.startswith(q + " ")), None)
+    first_low, first_high, flags = read_number(match.group("first"))
+    low, high = first_low, first_high
+    if match.group("second"):
+        if _is_year_span(match.group("first"), match.group("second")):
+            raise NotAQuantity(expression)
+        second_low, second_high, second_flags = read_number(match.group("second"))
+        flags = tuple(dict.fromkeys(flags + second_flags))
+        low, high = min(first_low, second_low), max(first_high, second_high)
+    elif qualifier in _LOWER or match.group("open"):
+        high = None
+    elif qualifier in _UPPER:
+        low = None
+    return Quantity(low, high, best_value(low, high), flags)
+
+
+def best_value(low: int | None, high: int | None) -> int | None:
+    """The value to plot: the midpoint of a closed range, else the bound that is given."""
+    if low is not None and high is not None:
+        return (low + high) // 2 if low != high else low
+    return low if low is not None else high
+
+
+def _is_year_span(first: str, second: str) -> bool:
+    """'2012-13' or '2014 to 2019' name years, not a range of people."""
+    if not (first.isdigit() and second.isdigit() and len(first) == 4):
+        return False
+    if not 1800 <= int(first) <= 2100:
+        return False
+    return len(second) == 2 or (len(second) == 4 and 1800 <= int(second) <= 2100)
