@@ -54,10 +54,10 @@ _CITING = re.compile(
     rf"\bciting\s+(?P<who>[^,;]{{2,90}}?),\s*(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s*\([A-Z]+\))?\s+"
     rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
 _TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
-_DATELINE = re.compile(rf"^[A-Z][A-Za-z .,'-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M)
+_DATELINE = re.compile(rf"^[A-Z][A-Za-z .,'-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M | re.I)
 # Where a speaker's noun phrase starts, reading leftwards from its verb.
 _CLAUSE_START = re.compile(
-    r"(?:^|(?<=[a-z0-9”\"’)])[.!?]\s|[,;:“”\"(—–]|\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
+    r"(?:^|(?<=(?-i:[a-z0-9”\"’)]))[.!?]\s|[,;:“”\"(—–]|\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
     r"since|if|and\s+that|where|which|who)\b)\s*", re.I)
 _PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "organisation"}
 _SPEAKER_NOUNS = re.compile(
@@ -114,31 +114,31 @@ class SpeechReader:
     def read_paragraph(self, paragraph_text: str, offset: int) -> list[Speech]:
         """Speech events in one paragraph, in order; updates what later paragraphs can refer to."""
         self._learn_people(paragraph_text)
-        events: list[Speech] = []
+        # (verb start, end, speaker words, pluperfect, agency of a "citing" clause)
+        found: list[tuple[int, int, str, bool, str | None]] = []
         for match in _CITING.finditer(paragraph_text):
-            who = _prefer_acronym(match.group("who"))
-            events.append(Speech(offset + match.start(), offset + match.end(), who, "organisation",
-                                 self._foreign_outlet(match.group("outlet"))))
+            found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
         for match in _INVERTED.finditer(paragraph_text):
-            event = self._speech(match.group("who"), match.start("verb"), match.end(), paragraph_text, offset, False)
-            if event:
-                events.append(event)
+            found.append((match.start("verb"), match.end(), match.group("who"), False, None))
         for match in _ACCORDING.finditer(paragraph_text):
-            event = self._speech(match.group("who"), match.start(), match.end(), paragraph_text, offset, False)
-            if event:
-                events.append(event)
+            found.append((match.start(), match.end(), match.group("who"), False, None))
         for match in _SPEECH.finditer(paragraph_text):
-            if any(e.start <= offset + match.start("verb") < e.end for e in events):
+            if any(start <= match.start("verb") < end for start, end, *_ in found):
                 continue
             subject = _subject_before(paragraph_text, match.start())
-            if not subject:
+            if subject:
+                found.append((match.start("verb"), match.end(), subject, bool(re.match(r"had\b", match.group(), re.I)),
+                              None))
+        events: list[Speech] = []
+        for start, end, who, pluperfect, citing_outlet in sorted(found, key=lambda item: item[0]):
+            if citing_outlet is not None:
+                event = Speech(offset + start, offset + end, _prefer_acronym(who), "organisation",
+                               self._foreign_outlet(citing_outlet))
+            else:
+                event = self._speech(who, start, end, paragraph_text, offset, pluperfect)
+            if event is None:
                 continue
-            pluperfect = bool(re.match(r"had\b", match.group(), re.I))
-            event = self._speech(subject, match.start("verb"), match.end(), paragraph_text, offset, pluperfect)
-            if event:
-                events.append(event)
-        events.sort(key=lambda e: e.start)
-        for event in events:
+            events.append(event)
             if event.speaker:
                 self.last[event.speaker_kind] = event
                 self.last_speaker = event.speaker

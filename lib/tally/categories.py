@@ -81,6 +81,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bleft (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
         r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b", r"\b(?:walked|came|got|trickled) out\b",
         r"\bdisplaced\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
+        r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
     ),
     "surrendered": (
         r"\bsurrender(?:ed|ing|s)?\b", r"\b(?:gave|give|giving|given) themselves up\b",
@@ -288,7 +289,9 @@ def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
             unit = lowered
             words.append(token)
             continue
-        if lowered in PEOPLE_NOUNS:
+        if lowered in PEOPLE_NOUNS or (lowered.endswith(".") and lowered[:-1] in PEOPLE_NOUNS):
+            if token.endswith("."):  # the sentence's full stop, not part of the noun
+                lowered, pos = lowered.rstrip("."), pos - 1
             if lowered == "service":
                 members = re.match(r"\s+members\b", sentence[pos:])
                 if not members:
@@ -333,3 +336,22 @@ def subject_casualties(sentence: str) -> str | None:
     """The side that 'suffered' losses in a sentence: 'the SDF had suffered minimal casualties' -> 'SDF'."""
     match = re.search(r"([\w.-]+(?:\s+[\w.-]+){0,3})\s+(?:had\s+|has\s+|have\s+)?(?:suffered|lost|losses)", sentence)
     return organisation_in(match.group(1)) if match else None
+
+
+# Nouns that say what happened by themselves: "100 bodies were found".
+NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed"}
+_TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at)\s+\W*$", re.I)
+_PART_OF = re.compile(r"\b(?:including|among them|of whom|of them|among whom)\s+(?:at least\s+|some\s+)?\W*$", re.I)
+
+
+def toll_category(before: str) -> str | None:
+    """'the death toll rose to 45': a count with no noun that a toll names."""
+    match = _TOLL.search(before)
+    if match is None:
+        return None
+    return "wounded" if match.group("kind").lower() == "injury" else "killed"
+
+
+def is_part_of_previous(before: str) -> bool:
+    """'15 hostages, including four children': the second number is part of the first."""
+    return bool(_PART_OF.search(before))

@@ -23,6 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     sources.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
     sources.set_defaults(handler=command_sources)
 
+    extract = commands.add_parser("extract", help="extract the figures table from a folder of sources")
+    extract.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
+    extract.add_argument("-o", "--output", type=Path, default=DEFAULT_FIGURES,
+                         help="where to write the figures: .csv or .parquet (default %(default)s)")
+    extract.set_defaults(handler=command_extract)
+
+    score = commands.add_parser("score", help="score the extractor against an annotated gold table")
+    score.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
+    score.add_argument("--gold", type=Path, default=Path("data/gold/seeds.csv"))
+    score.add_argument("--show", action="store_true", help="list each miss")
+    score.set_defaults(handler=command_score)
+
     run = commands.add_parser("run", help="the main job: load sources, extract figures, render the reports")
     run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
     run.add_argument("--out", type=Path, default=DEFAULT_REPORTS, help="folder for the reports")
@@ -53,8 +65,54 @@ def command_sources(args: argparse.Namespace) -> int:
     return 1 if batch.problems else 0
 
 
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as CSV or Parquet, by the file's suffix, atomically (write, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(partial, index=False)
+    elif path.suffix.lower() == ".csv":
+        frame.to_csv(partial, index=False, date_format="%Y-%m-%d")
+    else:
+        raise SystemExit(f"tally: {path}: unknown table format (use .csv or .parquet)")
+    partial.replace(path)
+
+
+def command_extract(args: argparse.Namespace) -> int:
+    from tally.claims import claims_table
+    from tally.figures import extract_figures
+    from tally.sources import read_sources
+
+    batch = read_sources(args.folder)
+    print_problems(batch.problems)
+    figures = extract_figures(batch.documents)
+    write_table(figures, args.output)
+    claims_path = args.output.with_name(f"claims{args.output.suffix}")
+    write_table(claims_table(figures), claims_path)
+    counted = figures[figures["category"] != "other"]
+    print(f"{len(batch.documents)} sources -> {len(counted)} figures ({len(figures) - len(counted)} other) "
+          f"-> {counted['claim_id'].nunique()} claims; wrote {args.output} and {claims_path}")
+    return 1 if any(p.severity == "error" for p in batch.problems) else 0
+
+
+def command_score(args: argparse.Namespace) -> int:
+    from tally.evaluation import read_gold, score_figures
+    from tally.figures import extract_figures
+    from tally.sources import read_sources
+
+    documents = read_sources(args.folder).documents
+    gold = read_gold(args.gold, dict(zip(documents["source"], documents["text"])))
+    score = score_figures(extract_figures(documents), gold)
+    if args.show:
+        print("\n".join(score.misses))
+    print(score.summary())
+    return 0
+
+
 def command_run(args: argparse.Namespace) -> int:
+    """The main job: every stage that exists, in order, saying what each wrote."""
     status = command_sources(argparse.Namespace(folder=args.sources))
+    status |= command_extract(argparse.Namespace(folder=args.sources, output=DEFAULT_FIGURES))
     return status
 
 

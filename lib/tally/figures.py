@@ -160,8 +160,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         or_more = _OR_MORE.match(after)
         if or_more and high is not None:
             high, best = None, low
+        toll = None
         if phrase is None:
-            if categories.PEOPLE_PARTICIPLES.match(sentence[match.end():].lstrip()):
+            toll = categories.toll_category(sentence[: match.start()])
+            if toll or categories.PEOPLE_PARTICIPLES.match(sentence[match.end():].lstrip()):
                 phrase_end, noun, words = match.end(), None, ""
             else:
                 context = categories.noun_from_context(previous_sentence + " " + sentence[: match.start()])
@@ -172,9 +174,18 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)
         category, category_text = categories.choose_category(sentence, match.start(), phrase_end, kind)
+        earlier = found[-1] if found else None
+        if toll:
+            category, category_text = toll, "toll"
+        elif category == OTHER and earlier and categories.is_part_of_previous(sentence[: match.start()]):
+            category, category_text = earlier["category"], earlier["category_text"]
+        elif category == OTHER and noun in categories.NOUN_CATEGORY:
+            category, category_text = categories.NOUN_CATEGORY[noun], noun
         if category == OTHER and noun is None:
             continue
-        if noun is None:
+        if earlier and (noun is None or noun == "others") and not toll:
+            group = earlier["group"]  # "12 civilians were killed and 30 wounded": 30 civilians
+        elif noun is None:
             side = categories.subject_casualties(sentence)
             group = f"{side} fighters" if side else "people"
         else:

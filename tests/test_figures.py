@@ -1,0 +1,165 @@
+"""Stage 2: figures from text, on sentences written for these tests in the styles tally meets:
+wire copy, tweets quoted in articles, encyclopedia-style timelines, features."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from tally.figures import FIGURES, extract_figures, figures_in_document
+
+PUBLISHED = pd.Timestamp("2019-03-14")  # a Thursday
+
+
+def figures_of(text: str, published=PUBLISHED, outlet: str | None = "Example Daily") -> list[dict]:
+    document = {"source": "test.txt", "text": text, "body_start": 0, "body_end": len(text), "published": published,
+                "outlet": outlet, "site": None, "title": None, "url": None}
+    return [row for row in figures_in_document(document) if row["category"] != "other"]
+
+
+def only(text: str, **kwargs) -> dict:
+    rows = figures_of(text, **kwargs)
+    assert len(rows) == 1, [r["quantity_text"] for r in rows]
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    "text, category, low, high",
+    [
+        ("About 3,000 people poured out of the enclave.", "evacuated", 3000, 3000),
+        ("Thousands of civilians streamed out of the town.", "evacuated", 2000, 9999),
+        ("Some 400 residents fled the village.", "evacuated", 400, 400),
+        ("Two hundred civilians were evacuated from the old city.", "evacuated", 200, 200),
+        ("Forty-six fighters surrendered to government forces.", "surrendered", 46, 46),
+        ("More than 150 militants gave themselves up.", "surrendered", 150, None),
+        ("The strike killed 8 people.", "killed", 8, 8),
+        ("The death toll rose to 45.", "killed", 45, 45),
+        ("At least 30 people were injured.", "wounded", 30, None),
+        ("Rescuers freed 15 hostages.", "rescued", 15, 15),
+        ("Up to 2,000 fighters are refusing to surrender.", "remaining", None, 2000),
+        ("There are nearly 5,000 people still inside.", "remaining", 5000, 5000),
+        ("The group still has tens of thousands of fighters.", "strength", 20000, 99999),
+        ("Between 200 and 300 militants remain holed up in the enclave.", "remaining", 200, 300),
+        ("Several hundred families left the camp.", "evacuated", 300, 999),
+        ("Dozens of fighters surrendered.", "surrendered", 24, 99),
+    ],
+)
+def test_category_and_bounds(text, category, low, high):
+    row = only(text)
+    assert (row["category"], row["low"], row["high"]) == (category, low, high)
+
+
+def test_two_figures_in_one_sentence_share_the_group():
+    killed, wounded = figures_of("At least 12 civilians were killed and 30 wounded in air strikes on the town.")
+    assert (killed["category"], killed["low"], killed["high"]) == ("killed", 12, None)
+    assert (wounded["category"], wounded["low"], wounded["group"]) == ("wounded", 30, "civilians")
+
+
+def test_a_part_of_a_figure_keeps_its_category():
+    hostages, children = figures_of("Rescuers freed 15 hostages, including four children, late Saturday.")
+    assert children["category"] == "rescued" and children["low"] == 4
+    assert hostages["date"] == date(2019, 3, 9)
+
+
+def test_noun_in_the_previous_sentence():
+    row = only("He spoke about the number of foreign fighters. There could be more than 1,000.")
+    assert (row["category"], row["low"], row["group"]) == ("remaining", 1000, "fighters")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States keeps 5,000 troops in Iraq.",
+        "Coalition jets carried out 20 airstrikes on the town.",
+        "The tunnels run for more than two kilometers.",
+        "The caliphate once covered a third of Syria.",
+        "The fighting began in 2014 and peaked in 2017.",
+        "Aid worth $20 million arrived on March 3.",
+        "The group fired two rockets at the base.",
+        "A few fighters and many civilians remained.",
+    ],
+)
+def test_things_that_are_not_figures(text):
+    assert figures_of(text) == []
+
+
+def test_wire_copy_dateline_names_the_cited_agency():
+    row = only("BEIRUT (Reuters) - At least 12 civilians were killed on Wednesday, a war monitor said.")
+    assert row["cited_outlet"] == "Reuters"
+    assert row["attribution"] == "war monitor"
+    assert row["date"] == date(2019, 3, 13)
+
+
+def test_tweet_quoted_in_an_article():
+    text = ("“#BREAKING: 3.500 civilians evacuated from #Baghouz today,” SDF spokesman Mustafa Bali tweeted. "
+            "He later said 120 fighters had surrendered.")
+    evacuated, surrendered = figures_of(text)
+    assert (evacuated["category"], evacuated["low"], evacuated["flags"]) == ("evacuated", 3500, "dot_thousands")
+    assert evacuated["attribution"] == "Mustafa Bali"
+    assert evacuated["date"] == date(2019, 3, 14)
+    assert surrendered["attribution"] == "Mustafa Bali"
+
+
+def test_timeline_entries_take_their_stated_dates():
+    text = ("On 20 February 2019, around 2,000 people were evacuated from the enclave.\n\n"
+            "On 1 March, the SDF said 3,000 fighters had surrendered.")
+    evacuated, surrendered = figures_of(text)
+    assert evacuated["date"] == date(2019, 2, 20)
+    assert surrendered["date"] == date(2019, 3, 1)
+    assert surrendered["attribution"] == "SDF"
+
+
+@pytest.mark.parametrize(
+    "text, expected, basis_word",
+    [
+        ("On Monday, 46 families left the camp.", date(2019, 3, 11), "weekday"),
+        ("Yesterday, 12 people were killed.", date(2019, 3, 13), "relative"),
+        ("Over 500 people have fled in the past week.", date(2019, 3, 14), "period"),
+        ("Last year, 300 people were killed.", None, "no day"),
+        ("The strike killed 8 people.", None, "no date"),
+        ("Some 1,000 fighters are still inside the town.", date(2019, 3, 14), "present"),
+        ("Officials said on March 5, 2019 that 200 civilians were evacuated.", date(2019, 3, 5), "stated"),
+    ],
+)
+def test_dates(text, expected, basis_word):
+    row = only(text)
+    assert row["date"] == expected
+    assert basis_word in row["date_basis"]
+
+
+def test_speaker_named_in_the_sentence_before_and_cited_agency():
+    text = ("Mustafa Bali, a spokesman for the SDF, told Reuters the assault had begun.\n\n"
+            "The SDF spokesman told Reuters an estimated 20,00 people had left in recent weeks.")
+    row = only(text)
+    assert row["attribution"] == "Mustafa Bali"
+    assert row["cited_outlet"] == "Reuters"
+    assert (row["low"], row["flags"]) == (20000, "malformed_number")
+
+
+def test_citing_one_agency_through_another():
+    row = only("Citing the state-run Syrian Arab News Agency (SANA), the AP notes that a mine killed 20 people.")
+    assert (row["attribution"], row["cited_outlet"]) == ("SANA", "AP")
+
+
+def test_the_articles_own_outlet_is_a_speaker_not_a_cited_agency():
+    row = only("Example Daily reported that thousands of jihadis remained active abroad.")
+    assert row["attribution"] == "Example Daily" and row["cited_outlet"] is None
+
+
+def test_offsets_point_at_the_words_and_the_table_checks():
+    text = "Intro line that is prose enough to be a body line here.\n\nAbout 3,000 people poured out of the town."
+    document = {"source": "a.txt", "text": text, "body_start": 0, "body_end": len(text), "published": PUBLISHED,
+                "outlet": "X", "site": None, "title": "T", "url": None}
+    figures = extract_figures(pd.DataFrame([document]))
+    FIGURES.validate(figures)
+    row = figures.iloc[0]
+    assert text[row["start"] : row["end"]] == "About 3,000 people" == row["quantity_text"]
+    assert row["sentence"] == "About 3,000 people poured out of the town."
+    assert row["claim_id"]
+
+
+def test_unknown_publication_date_leaves_weekdays_undated():
+    row = only("On Monday, 46 families left the camp.", published=None)
+    assert row["date"] is None
