@@ -78,8 +78,11 @@ def split_lines(text: str) -> list[Line]:
 
 
 def is_furniture(line: str) -> bool:
-    """True for a line that belongs to the page around the article (banners, captions, footers)."""
-    return bool(_FURNITURE.search(line))
+    """True for a line that belongs to the page around the article (banners, captions, footers).
+
+    Furniture is short; a long paragraph is never checked (this runs on every line of every article).
+    """
+    return len(line) < 400 and bool(_FURNITURE.search(line))
 
 
 def is_prose(line: str) -> bool:

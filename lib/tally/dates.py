@@ -42,6 +42,15 @@ _KINDS: tuple[tuple[str, str], ...] = (
 _TIME = re.compile("|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(_KINDS)), re.I)
 _KIND_OF_GROUP = {f"k{i}": kind for i, (kind, _) in enumerate(_KINDS)}
 
+# Every time expression contains one of these words; a text with none of them has none.
+_TIME_WORDS = frozenset(
+    [f"{y}" for y in range(1900, 2100)] + [m.lower() for m in _MONTH_NAMES.split("|")] + list(_WEEKDAYS)
+    + "today tonight yesterday overnight ago recent past last far date this end start beginning several earlier "
+      "later same midday dawn previous day days week weeks month months year years night nights hour hours "
+      "decade decades".split()
+)
+_WORD = re.compile(r"[a-z]+|(?:19|20)\d\d")
+
 BASIS_STATED = "stated date"
 BASIS_WEEKDAY = "weekday before publication"
 BASIS_RELATIVE = "relative to publication"
@@ -72,7 +81,9 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
     `last_day` is the latest day the story has named before `text`, which
     'earlier in the day' refers to.
     """
-    found = []
+    found: list[TimeExpression] = []
+    if _TIME_WORDS.isdisjoint(_WORD.findall(text.lower())):
+        return found  # no word that could start a time expression: skip the costly search
     for match in _TIME.finditer(text):
         kind = _KIND_OF_GROUP[match.lastgroup]
         day, basis = resolve(kind, match, published, last_day)

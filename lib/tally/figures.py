@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from tally import categories, dates
+from tally import categories, dates, quantities
 from tally.attribution import SpeechReader, attribute
 from tally.categories import CATEGORIES, OTHER
 from tally.quantities import QUANTITY, NotAQuantity, read_quantity
@@ -118,7 +118,11 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
         inherited = previous_context if continues else None
         for index, sentence in enumerate(paragraph.sentences):
             previous_sentence = paragraph.sentences[index - 1].text if index else ""
-            for found in _figures_in_sentence(sentence.text, previous_sentence, insurgent):
+            if not quantities.might_hold_a_number(sentence.text):
+                continue  # most sentences hold no number: skip the costly reading
+            time_spans = [(t.start - sentence.start, t.end - sentence.start) for t in times
+                          if sentence.start <= t.start < sentence.end]
+            for found in _figures_in_sentence(sentence.text, previous_sentence, insurgent, time_spans):
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, published)
@@ -141,10 +145,10 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None) -> list[dict[str, Any]]:
-    """Figures in one sentence, with offsets relative to the sentence."""
+def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None,
+                         time_spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Figures in one sentence, with offsets relative to the sentence (time expressions' spans given)."""
     found = []
-    time_spans = [(t.start, t.end) for t in dates.find_time_expressions(sentence, None)]
     for match in QUANTITY.finditer(sentence):
         if any(s < match.end() and match.start() < e for s, e in time_spans):
             continue  # "several nights", "two days ago", "March 23"

@@ -66,7 +66,7 @@ QUANTITY = re.compile(
     (?P<first>{_ONE_NUMBER})
     (?:\s*(?:-|–|—|to|and|or)\s*(?P<second>{_ONE_NUMBER}))?
     (?P<open>,?\s+or\s+more|\s*\+|-plus)?
-    (?![\w%$€£]|[.,]\d)
+    (?![\w%$€£/]|[.,]\d)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -161,3 +161,14 @@ def _is_year_span(first: str, second: str) -> bool:
     if not 1800 <= int(first) <= 2100:
         return False
     return len(second) == 2 or (len(second) == 4 and 1800 <= int(second) <= 2100)
+
+
+_NUMBER_WORDS = frozenset(_SMALL) | {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "scores",
+                                     "several", "million", "millions"}
+_DIGIT = re.compile(r"\d")
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def might_hold_a_number(text: str) -> bool:
+    """A cheap test that `text` has digits or number words, before the costly QUANTITY search."""
+    return bool(_DIGIT.search(text)) or not _NUMBER_WORDS.isdisjoint(_LOWER_WORD.findall(text.lower()))

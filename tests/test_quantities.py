@@ -1,0 +1,75 @@
+"""Reading quantity expressions: the figures spec's table, and cases number-word libraries get wrong."""
+
+from __future__ import annotations
+
+import pytest
+from text_to_num import text2num
+
+from tally.quantities import QUANTITY, NotAQuantity, read_quantity
+
+
+@pytest.mark.parametrize(
+    "words, low, high, best",
+    [
+        ("38", 38, 38, 38),
+        ("three", 3, 3, 3),
+        ("forty-six", 46, 46, 46),
+        ("two hundred", 200, 200, 200),
+        ("about 3,000", 3000, 3000, 3000),
+        ("nearly 5,000", 5000, 5000, 5000),
+        ("an estimated 20,000", 20000, 20000, 20000),
+        ("more than 4,000", 4000, None, 4000),
+        ("at least 12", 12, None, 12),
+        ("up to 1,000", None, 1000, 1000),
+        ("as many as 30,000", None, 30000, 30000),
+        ("fewer than 50", None, 50, 50),
+        ("4,000 to 5,000", 4000, 5000, 4500),
+        ("as many as 4,000 to 5,000", 4000, 5000, 4500),
+        ("200-300", 200, 300, 250),
+        ("between 200 and 300", 200, 300, 250),
+        ("several", 3, 9, 6),
+        ("dozens", 24, 99, 61),
+        ("scores", 40, 99, 69),
+        ("hundreds", 200, 999, 599),
+        ("several hundred", 300, 999, 649),
+        ("thousands", 2000, 9999, 5999),
+        ("several thousand", 3000, 9999, 6499),
+        ("tens of thousands", 20000, 99999, 59999),
+        ("hundreds of thousands", 200000, 999999, 599999),
+        ("hundreds, or more", 200, None, 200),
+        ("500 or more", 500, None, 500),
+        ("3.500", 3500, 3500, 3500),
+        ("2.5 million", 2500000, 2500000, 2500000),
+        ("a dozen", 12, 12, 12),
+    ],
+)
+def test_spec_table(words, low, high, best):
+    quantity = read_quantity(words)
+    assert (quantity.low, quantity.high, quantity.best) == (low, high, best)
+
+
+def test_malformed_number_is_read_the_likely_way_and_flagged():
+    quantity = read_quantity("20,00")
+    assert (quantity.low, quantity.high) == (20000, 20000)
+    assert "malformed_number" in quantity.flags
+
+
+def test_bare_hundreds_is_vague_although_the_library_reads_one_hundred():
+    assert text2num("hundreds", "en") == 100  # why vague words never reach the library
+    assert (read_quantity("hundreds").low, read_quantity("hundreds").high) == (200, 999)
+
+
+def test_comma_thousands_are_one_number_not_two():
+    assert [m.group() for m in QUANTITY.finditer("killed 1,200 people")] == ["1,200"]
+    assert read_quantity("1,200").low == 1200
+
+
+@pytest.mark.parametrize("words", ["2012-13", "2014 to 2019", "1998-2003"])
+def test_year_spans_are_not_ranges(words):
+    with pytest.raises(NotAQuantity):
+        read_quantity(words)
+
+
+def test_numbers_inside_names_and_codes_are_not_found():
+    text = "UNITED24 and F-16 jets, COVID-19, a 24/7 watch and #Baghouz"
+    assert [m.group() for m in QUANTITY.finditer(text)] == []
