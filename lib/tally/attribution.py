@@ -94,7 +94,6 @@ class Speech:
 class Attribution:
     speaker: str | None
     outlet: str | None
-    continues_previous: bool = False
 
 
 @dataclass
@@ -105,7 +104,6 @@ class SpeechReader:
     text: str
     people: dict[str, set[str]] = field(default_factory=dict)  # full name -> role words
     last: dict[str, Speech] = field(default_factory=dict)  # speaker kind -> last speech of that kind
-    last_speaker: str | None = None
 
     def __post_init__(self) -> None:
         dateline = _DATELINE.search(self.text[:600])
@@ -141,7 +139,6 @@ class SpeechReader:
             events.append(event)
             if event.speaker:
                 self.last[event.speaker_kind] = event
-                self.last_speaker = event.speaker
         return events
 
     def _speech(self, who: str, start: int, end: int, paragraph: str, offset: int, pluperfect: bool) -> Speech | None:
@@ -266,9 +263,8 @@ def _prefer_acronym(phrase: str) -> str:
 
 
 def attribute(position: int, sentence_start: int, sentence_end: int, events: list[Speech],
-              quotes: tuple[tuple[int, int], ...], paragraph_events: list[Speech],
-              default_outlet: str | None) -> Attribution:
-    """Who is quoted for the figure at `position`.
+              quotes: tuple[tuple[int, int], ...], default_outlet: str | None) -> Attribution:
+    """Who is quoted for the figure at `position`, given its paragraph's speech events and quotations.
 
     The nearest speech event before it in its sentence ("X said N ..."), else the
     nearest after it ("N ..., X said"); inside a quotation, the speaker of that
@@ -284,7 +280,7 @@ def attribute(position: int, sentence_start: int, sentence_end: int, events: lis
             chosen = before[-2] if len(before) > 1 else None
     if chosen is None and after:
         chosen = after[0]
-    quote_speaker = _quote_speaker(position, quotes, paragraph_events)
+    quote_speaker = _quote_speaker(position, quotes, events)
     if chosen is None:
         chosen = quote_speaker
     if chosen is None:

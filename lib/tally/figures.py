@@ -126,7 +126,7 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, published)
-                who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes, events,
+                who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 reader.dateline_outlet)
                 rows.append({
                     "source": document["source"], "start": start, "end": end, "quantity_text": text[start:end],
@@ -197,7 +197,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         found.append({
             "offset": match.start(), "end_offset": phrase_end, "category": category, "group": group,
             "low": low, "high": high, "best": best, "unit": phrase.unit if phrase else "people",
-            "category_text": category_text, "flags": quantity.flags, "before": sentence[: match.start()],
+            "category_text": category_text, "flags": quantity.flags,
             "trigger_after": sentence[phrase_end:],
         })
     return found
