@@ -104,7 +104,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "strength": (
         r"\bspread (?:across|throughout|over)\b", r"\b(?:remain(?:ed|s)?|are|were|still) active\b", r"\bat large\b",
         r"\bsleeper cells\b", r"\bworldwide\b", r"\baround the world\b", r"\bin areas (?:controlled|held) by\b",
-        r"\bacross (?:both )?\w+ and \w+\b", r"\b(?:could|may|might|still|now|reportedly)? ?(?:has|have|had|command|commands|boasts?) (?=\S*$)",
+        r"\bacross (?:both )?\w+ and \w+\b",
     ),
 }
 # "there may be 5,000 ..." just before a number: people still there, when nothing else says what happened.
@@ -115,7 +115,7 @@ _POSSESSION = re.compile(r"\b(?:has|have|had|command|commands|boasts?)\s+(?:as m
 
 _TRIGGER = re.compile(
     "|".join(f"(?P<{category}_{i}>{pattern})" for category, patterns in _TRIGGERS.items()
-             for i, pattern in enumerate(patterns) if category != "strength" or i < len(patterns) - 1),
+             for i, pattern in enumerate(patterns)),
     re.I,
 )
 # Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
@@ -181,7 +181,7 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     return OTHER, ""
 
 
-_STRENGTH_RIGHT = re.compile("|".join(_TRIGGERS["strength"][:-1]), re.I)
+_STRENGTH_RIGHT = re.compile("|".join(_TRIGGERS["strength"]), re.I)
 
 
 def _strength_cue(window: str) -> int | None:
