@@ -43,8 +43,9 @@ _VERBS = (
     "indicated|revealed|reveals|voiced|wrote|writes|posted|believe|believes|believed|put|puts|counted|"
     "recorded|documented|disclosed|alleged|quoted|asserted|observed"
 )
-_SPEECH = re.compile(
-    rf"\b(?:(?:has|have|had|also|later|then|previously|earlier|reportedly|separately)\s+)*(?P<verb>{_VERBS})\b", re.I)
+_VERB_WORDS = frozenset(_VERBS.split("|"))
+_AUXILIARIES = re.compile(r"(?:\b(?:has|have|had|also|later|then|previously|earlier|reportedly|separately)\s+)+$", re.I)
+_LOWER_WORD = re.compile(r"[a-z]+")
 _INVERTED = re.compile(
     r"[,.!?]?[\"”’]\s*(?P<verb>said|says|added|adds|noted|notes|told|wrote|warned|tweeted)\s+"
     r"(?P<who>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*|[a-z-]+)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
@@ -109,24 +110,28 @@ class SpeechReader:
         dateline = _DATELINE.search(self.text[:600])
         self.dateline_outlet = self._foreign_outlet(dateline.group("outlet")) if dateline else None
 
-    def read_paragraph(self, paragraph_text: str, offset: int) -> list[Speech]:
-        """Speech events in one paragraph, in order; updates what later paragraphs can refer to."""
+    def read_paragraph(self, paragraph_text: str, offset: int, words: frozenset[str] | None = None) -> list[Speech]:
+        """Speech events in one paragraph, in order; updates what later paragraphs can refer to.
+
+        `words` (the paragraph's lower-case words), when given, let it skip searches for
+        words the paragraph does not hold."""
         self._learn_people(paragraph_text)
         # (verb start, end, speaker words, pluperfect, agency of a "citing" clause)
         found: list[tuple[int, int, str, bool, str | None]] = []
-        for match in _CITING.finditer(paragraph_text):
+        lowered = paragraph_text.lower()
+        for match in (_CITING.finditer(paragraph_text) if "citing" in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
         for match in _INVERTED.finditer(paragraph_text):
             found.append((match.start("verb"), match.end(), match.group("who"), False, None))
-        for match in _ACCORDING.finditer(paragraph_text):
+        for match in (_ACCORDING.finditer(paragraph_text) if "according" in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, None))
-        for match in _SPEECH.finditer(paragraph_text):
-            if any(start <= match.start("verb") < end for start, end, *_ in found):
+        verbs = _speech_verbs(paragraph_text) if words is None or not _VERB_WORDS.isdisjoint(words) else []
+        for verb_start, verb_end, phrase_start, pluperfect in verbs:
+            if any(start <= verb_start < end for start, end, *_ in found):
                 continue
-            subject = _subject_before(paragraph_text, match.start())
+            subject = _subject_before(paragraph_text, phrase_start)
             if subject:
-                found.append((match.start("verb"), match.end(), subject, bool(re.match(r"had\b", match.group(), re.I)),
-                              None))
+                found.append((verb_start, verb_end, subject, pluperfect, None))
         events: list[Speech] = []
         for start, end, who, pluperfect, citing_outlet in sorted(found, key=lambda item: item[0]):
             if citing_outlet is not None:
@@ -218,6 +223,26 @@ class SpeechReader:
     def _foreign_outlet(self, alias: str) -> str | None:
         name = _OUTLET_BY_ALIAS.get(alias.lower().removeprefix("the "), alias)
         return None if name == self.own_outlet else name
+
+
+def _speech_verbs(paragraph: str) -> list[tuple[int, int, int, bool]]:
+    """Speech verbs in a paragraph: (verb start, verb end, start of its auxiliaries, pluperfect).
+
+    Words are looked up in a set rather than searched with one regex of fifty verbs,
+    which the engine would try at every character of every paragraph.
+    """
+    found = []
+    for word in _LOWER_WORD.finditer(paragraph.lower()):
+        if word.group() not in _VERB_WORDS:
+            continue
+        start, end = word.span()
+        if (start and paragraph[start - 1].isalnum()) or (end < len(paragraph) and paragraph[end].isalnum()):
+            continue  # part of a longer token ("said2")
+        auxiliaries = _AUXILIARIES.search(paragraph, max(0, start - 60), start)
+        phrase_start = auxiliaries.start() if auxiliaries else start
+        pluperfect = bool(auxiliaries and re.match(r"had\b", auxiliaries.group(), re.I))
+        found.append((start, end, phrase_start, pluperfect))
+    return found
 
 
 def _subject_before(paragraph: str, verb_start: int) -> str | None:

@@ -27,6 +27,12 @@ _FURNITURE = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# Every furniture pattern above holds one of these words or stems; a line without them is not furniture.
+_FURNITURE_WORDS = frozenset(
+    "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
+    "copyright cookie cookies related file photo image video getty source".split())
+_FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©", "commenting")
+_LOWER_WORD = re.compile(r"[a-z]+")
 
 _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -82,7 +88,12 @@ def is_furniture(line: str) -> bool:
 
     Furniture is short; a long paragraph is never checked (this runs on every line of every article).
     """
-    return len(line) < 400 and bool(_FURNITURE.search(line))
+    if len(line) >= 400:
+        return False
+    lowered = line.lower()
+    if _FURNITURE_WORDS.isdisjoint(_LOWER_WORD.findall(lowered)) and not any(s in lowered for s in _FURNITURE_STEMS):
+        return False  # none of the words any furniture pattern needs: skip the costly search
+    return bool(_FURNITURE.search(line))
 
 
 def is_prose(line: str) -> bool:

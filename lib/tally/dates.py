@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from dateutil import parser as date_parser
 
@@ -24,32 +25,64 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _SMALL_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|few|\d+)"
 _UNITS = r"(?:days?|nights?|weeks?|months?|years?|hours?|decades?)"
 
-# Kinds of time expression, tried in this order at each position (first match wins).
-_KINDS: tuple[tuple[str, str], ...] = (
-    ("date", rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b"),
-    ("period", rf"\b(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+(?:{_SMALL_COUNT}\s+|few\s+|several\s+|couple\s+of\s+)?{_UNITS}\b"),
-    ("period", r"\b(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|\bso\s+far\b|\bto\s+date\b|\bthis\s+(?:week|month|year)\b(?!\s+ago)"),
-    ("days_ago", rf"\b(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b"),
-    ("vague", rf"\b(?:last|previous|earlier\s+this|late\s+last|early\s+last)\s+(?:week|month|year|decade|summer|winter|spring|autumn|fall)\b"),
-    ("vague", rf"\b(?:at|by|towards?)\s+the\s+(?:end|start|beginning)\s+of\s+(?:the|last|this)\s+(?:year|month|week)\b"),
-    ("vague", rf"\b(?:for\s+(?:nearly\s+|about\s+|almost\s+|more\s+than\s+|over\s+|roughly\s+)?{_SMALL_COUNT}\s+{_UNITS}|for\s+(?:days|weeks|months|years|decades)|several\s+{_UNITS}|{_SMALL_COUNT}\s+{_UNITS}\s+ago)\b"),
-    ("vague", rf"\bin\s+(?:early\s+|late\s+|mid-?)?(?:{_MONTH_NAMES})\b(?!\s+\d)|\b(?:in|since|during)\s+(?:19|20)\d\d\b"),
-    ("weekday", rf"\b(?:(?:early|late|on|last|this|past)\s+)?(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b"),
-    ("yesterday", r"\byesterday\b|\blast\s+night\b|\bthe\s+day\s+before\b"),
-    ("today", r"\btoday\b|\btonight\b|\bthis\s+(?:morning|afternoon|evening)\b|\bovernight\b"),
-    ("same_day", r"\b(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|\bthe\s+same\s+day\b|\bby\s+midday\b|\bat\s+dawn\b"),
-)
-_TIME = re.compile("|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(_KINDS)), re.I)
-_KIND_OF_GROUP = {f"k{i}": kind for i, (kind, _) in enumerate(_KINDS)}
+_MONTH_WORDS = frozenset(m.lower() for m in _MONTH_NAMES.split("|"))
+_UNIT_WORDS = frozenset("day days night nights week weeks month months year years hour hours decade decades".split())
+_YEARS = frozenset(str(y) for y in range(1900, 2100))
 
-# Every time expression contains one of these words; a text with none of them has none.
-_TIME_WORDS = frozenset(
-    [f"{y}" for y in range(1900, 2100)] + [m.lower() for m in _MONTH_NAMES.split("|")] + list(_WEEKDAYS)
-    + "today tonight yesterday overnight ago recent past last far date this end start beginning several earlier "
-      "later same midday dawn previous day days week weeks month months year years night nights hour hours "
-      "decade decades".split()
+
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of time expression: its pattern, and the words a text must hold for it to match.
+
+    `needs` is a conjunction of alternatives: every set in it must share a word
+    with the text. It lets a paragraph skip the kinds it cannot contain, because
+    one big alternation tried at every word is the costliest search in the extractor.
+    """
+
+    name: str
+    pattern: str
+    needs: tuple[frozenset[str], ...]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Kinds of time expression, tried in this order at each position (first match wins).
+_KINDS: tuple[_Kind, ...] = (
+    _Kind("date", rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b",
+          (_MONTH_WORDS | {"iso-date"},)),
+    _Kind("period", rf"(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+(?:{_SMALL_COUNT}\s+|few\s+|several\s+|couple\s+of\s+)?{_UNITS}\b",
+          (_words("past last"), _UNIT_WORDS)),
+    _Kind("period", r"(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|so\s+far\b|to\s+date\b|this\s+(?:week|month|year)\b(?!\s+ago)",
+          (_words("recent far date this"),)),
+    _Kind("days_ago", rf"(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b", (_words("ago"),)),
+    _Kind("vague", r"(?:last|previous|earlier\s+this|late\s+last|early\s+last)\s+(?:week|month|year|decade|summer|winter|spring|autumn|fall)\b",
+          (_words("last previous this"), _words("week month year decade summer winter spring autumn fall"))),
+    _Kind("vague", r"(?:at|by|towards?)\s+the\s+(?:end|start|beginning)\s+of\s+(?:the|last|this)\s+(?:year|month|week)\b",
+          (_words("end start beginning"),)),
+    _Kind("vague", rf"(?:for\s+(?:nearly\s+|about\s+|almost\s+|more\s+than\s+|over\s+|roughly\s+)?{_SMALL_COUNT}\s+{_UNITS}|for\s+(?:days|weeks|months|years|decades)|several\s+{_UNITS}|{_SMALL_COUNT}\s+{_UNITS}\s+ago)\b",
+          (_UNIT_WORDS,)),
+    _Kind("vague", rf"in\s+(?:early\s+|late\s+|mid-?)?(?:{_MONTH_NAMES})\b(?!\s+\d)|(?:in|since|during)\s+(?:19|20)\d\d\b",
+          (_MONTH_WORDS | _YEARS,)),
+    _Kind("weekday", rf"(?:(?:early|late|on|last|this|past)\s+)?(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b",
+          (frozenset(_WEEKDAYS),)),
+    _Kind("yesterday", r"yesterday\b|last\s+night\b|the\s+day\s+before\b", (_words("yesterday night before"),)),
+    _Kind("today", r"today\b|tonight\b|this\s+(?:morning|afternoon|evening)\b|overnight\b",
+          (_words("today tonight overnight morning afternoon evening"),)),
+    _Kind("same_day", r"(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|the\s+same\s+day\b|by\s+midday\b|at\s+dawn\b",
+          (_words("earlier later same midday dawn"),)),
 )
-_WORD = re.compile(r"[a-z]+|(?:19|20)\d\d")
+_WORD = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@lru_cache(maxsize=512)
+def _pattern_for(kinds: tuple[int, ...]) -> re.Pattern:
+    """One alternation of the given kinds, in their order, under a single leading word boundary
+    (a boundary inside every branch makes the engine try each branch at every character)."""
+    return re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{_KINDS[i].pattern})" for i in kinds) + ")", re.I)
+
 
 BASIS_STATED = "stated date"
 BASIS_WEEKDAY = "weekday before publication"
@@ -75,17 +108,22 @@ class TimeExpression:
 
 
 def find_time_expressions(text: str, published: date | None, last_day: date | None = None,
-                          offset: int = 0) -> list[TimeExpression]:
+                          offset: int = 0, words: frozenset[str] | None = None) -> list[TimeExpression]:
     """Time expressions in `text`, each resolved against the publication date.
 
     `last_day` is the latest day the story has named before `text`, which
     'earlier in the day' refers to.
     """
     found: list[TimeExpression] = []
-    if _TIME_WORDS.isdisjoint(_WORD.findall(text.lower())):
-        return found  # no word that could start a time expression: skip the costly search
-    for match in _TIME.finditer(text):
-        kind = _KIND_OF_GROUP[match.lastgroup]
+    if words is None:
+        words = frozenset(_WORD.findall(text.lower()))
+    if "-" in text and _ISO_DATE.search(text):
+        words = words | {"iso-date"}
+    possible = tuple(i for i, kind in enumerate(_KINDS) if all(not need.isdisjoint(words) for need in kind.needs))
+    if not possible:
+        return found
+    for match in _pattern_for(possible).finditer(text):
+        kind = _KINDS[int(match.lastgroup[1:])].name
         day, basis = resolve(kind, match, published, last_day)
         if day is not None and kind in ("date", "weekday", "yesterday", "days_ago"):
             last_day = day

@@ -108,15 +108,16 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     previous_context: dates.TimeExpression | None = None
     previous_speaker: str | None = None
     for paragraph in paragraphs(text, body_start, body_end):
-        events = reader.read_paragraph(paragraph.text, paragraph.start)
-        times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start)
+        events = reader.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
+        times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start, paragraph.words)
         last_day = next((t.day for t in reversed(times) if t.day and t.kind in ("date", "weekday", "yesterday",
                                                                                  "days_ago")), last_day)
         first_speech = next((e for e in events if e.speaker), None)
         continues = bool(first_speech and previous_speaker and first_speech.speaker == previous_speaker
                          and not first_speech.pluperfect)
         inherited = previous_context if continues else None
-        for index, sentence in enumerate(paragraph.sentences):
+        holds_numbers = quantities.might_hold_a_number(paragraph.text, paragraph.words)
+        for index, sentence in enumerate(paragraph.sentences if holds_numbers else ()):
             previous_sentence = paragraph.sentences[index - 1].text if index else ""
             if not quantities.might_hold_a_number(sentence.text):
                 continue  # most sentences hold no number: skip the costly reading

@@ -169,6 +169,10 @@ _DIGIT = re.compile(r"\d")
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 
-def might_hold_a_number(text: str) -> bool:
-    """A cheap test that `text` has digits or number words, before the costly QUANTITY search."""
-    return bool(_DIGIT.search(text)) or not _NUMBER_WORDS.isdisjoint(_LOWER_WORD.findall(text.lower()))
+def might_hold_a_number(text: str, words: frozenset[str] | None = None) -> bool:
+    """A cheap test that `text` has digits or number words, before the costly QUANTITY search.
+
+    `words` are the text's lower-case words, when the caller has them already."""
+    if _DIGIT.search(text):
+        return True
+    return not _NUMBER_WORDS.isdisjoint(words if words is not None else _LOWER_WORD.findall(text.lower()))

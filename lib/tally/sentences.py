@@ -21,6 +21,7 @@ _ABBREVIATIONS = {
 _STOP = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[…]*[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _QUOTE_MARK = re.compile(r"[\"“”]")
+_WORD_OR_YEAR = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Paragraph:
     text: str
     sentences: tuple[Sentence, ...]
     quotes: tuple[tuple[int, int], ...]
+    words: frozenset[str]  # its lower-case words and four-digit numbers, for cheap tests before costly searches
 
 
 def paragraphs(text: str, body_start: int = 0, body_end: int | None = None) -> list[Paragraph]:
@@ -52,8 +54,13 @@ def paragraphs(text: str, body_start: int = 0, body_end: int | None = None) -> l
         start = body_start + line.start
         sentences = tuple(split_sentences(line.text, start))
         result.append(Paragraph(len(result), start, start + len(line.text), line.text, sentences,
-                                tuple(quote_spans(line.text, start))))
+                                tuple(quote_spans(line.text, start)), words_of(line.text)))
     return result
+
+
+def words_of(text: str) -> frozenset[str]:
+    """The lower-case words and four-digit numbers of `text`."""
+    return frozenset(_WORD_OR_YEAR.findall(text.lower()))
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
