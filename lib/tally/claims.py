@@ -113,3 +113,26 @@ def _dtype(column: str) -> str:
     if column in ("date", "first_published"):
         return "datetime64[us]"
     return "str"
+
+
+def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per category and day, what each outlet reported, where two or more outlets report that day.
+
+    Rows are sorted with the widest disagreement first (highest best value over lowest).
+    """
+    dated = figures[figures["date"].notna() & figures["best"].notna()].copy()
+    dated["outlet"] = dated["outlet"].fillna("unknown outlet")
+    rows = []
+    for (category, day), group in dated.groupby(["category", "date"], sort=True):
+        if group["outlet"].nunique() < 2:
+            continue
+        reported = "; ".join(
+            f"{outlet}: " + ", ".join(sorted(set(part["quantity_text"]), key=str.lower))
+            for outlet, part in group.groupby("outlet", sort=True))
+        lowest, highest = int(group["best"].min()), int(group["best"].max())
+        rows.append({"category": category, "day": day.strftime("%Y-%m-%d"), "outlets": group["outlet"].nunique(),
+                     "lowest": lowest, "highest": highest,
+                     "spread": round(highest / lowest, 1) if lowest else None, "reported": reported})
+    columns = ["category", "day", "outlets", "lowest", "highest", "spread", "reported"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["spread", "category"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from tally.problems import Problem
 
 DEFAULT_SOURCES = Path("data/sources")
@@ -35,13 +33,29 @@ def main(argv: list[str] | None = None) -> int:
     score.add_argument("--show", action="store_true", help="list each miss")
     score.set_defaults(handler=command_score)
 
+    render = commands.add_parser("render", help="render the report set into HTML (only what changed)")
+    _render_options(render)
+    render.set_defaults(handler=command_render)
+
     run = commands.add_parser("run", help="the main job: load sources, extract figures, render the reports")
-    run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES)
-    run.add_argument("--out", type=Path, default=DEFAULT_REPORTS, help="folder for the reports")
+    _render_options(run)
     run.set_defaults(handler=command_run)
 
     args = parser.parse_args(argv)
     return args.handler(args)
+
+
+def _render_options(parser: argparse.ArgumentParser) -> None:
+    from tally.reports import DEFAULT_CELL_TIMEOUT, DEFAULT_REPORT_SET
+
+    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="folder of sources (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_REPORTS, help="folder for the reports (default %(default)s)")
+    parser.add_argument("--force", action="store_true", help="render every report, changed or not")
+    parser.add_argument("--report-set", type=Path, default=DEFAULT_REPORT_SET,
+                        help="file declaring the reports (default notebooks/reports.toml)")
+    parser.add_argument("--cell-timeout", type=int, default=DEFAULT_CELL_TIMEOUT,
+                        help="seconds any one notebook cell may run (default %(default)s)")
+    parser.add_argument("--workers", type=int, default=None, help="reports rendered at once (default: one per core)")
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -51,6 +65,8 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def command_sources(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from tally.sources import read_sources
 
     batch = read_sources(args.folder)
@@ -65,7 +81,7 @@ def command_sources(args: argparse.Namespace) -> int:
     return 1 if batch.problems else 0
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
+def write_table(frame: "pd.DataFrame", path: Path) -> None:  # noqa: F821 - pandas is imported by the caller
     """Write a table as CSV or Parquet, by the file's suffix, atomically (write, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
@@ -109,10 +125,27 @@ def command_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_render(args: argparse.Namespace) -> int:
+    from tally.reports import ReportSetError, render, tqdm_progress
+
+    if not args.sources.is_dir():
+        print(f"tally: {args.sources}: no such folder of sources", file=sys.stderr)
+        return 2
+    try:
+        summary = render(args.sources, args.out, report_set=args.report_set, force=args.force,
+                         cell_timeout=args.cell_timeout, workers=args.workers, progress=tqdm_progress)
+    except ReportSetError as error:
+        print(f"tally: {error}", file=sys.stderr)
+        return 2
+    print(summary.table())
+    return 1 if summary.failed else 0
+
+
 def command_run(args: argparse.Namespace) -> int:
-    """The main job: every stage that exists, in order, saying what each wrote."""
+    """The main job: every stage in order, saying what each wrote, ending at reports/index.html."""
     status = command_sources(argparse.Namespace(folder=args.sources))
     status |= command_extract(argparse.Namespace(folder=args.sources, output=DEFAULT_FIGURES))
+    status |= command_render(args)
     return status
 
 

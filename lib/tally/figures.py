@@ -11,7 +11,9 @@ run maps over. The last step links the same figure across sources into claims
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -230,3 +232,60 @@ def _as_date(value: Any) -> date | None:
     if value is None or (not isinstance(value, date) and pd.isna(value)):
         return None
     return pd.Timestamp(value).date()
+
+
+def read_figures(path: str | Path) -> pd.DataFrame:
+    """A figures table written by `tally extract` (CSV or Parquet), checked against `FIGURES`."""
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        frame = pd.read_parquet(path)
+    elif path.suffix.lower() == ".csv":
+        frame = pd.read_csv(path, dtype={"source": str, "claim_id": str}, keep_default_na=False,
+                            na_values={"low": [""], "high": [""], "best": [""], "date": [""], "published": [""],
+                                       "attribution": [""], "cited_outlet": [""], "outlet": [""], "site": [""],
+                                       "title": [""], "url": [""]})
+    else:
+        raise ValueError(f"{path}: unknown table format (use .csv or .parquet)")
+    return figures_frame(frame.to_dict("records"))
+
+
+def filter_figures(figures: pd.DataFrame, categories: Sequence[str] = (), outlets: Sequence[str] = (),
+                   start: str | date | None = None, end: str | date | None = None,
+                   include_other: bool = False) -> pd.DataFrame:
+    """The figures of the given categories and outlets (empty: all), dated within [start, end].
+
+    With a start or end day, figures with no day are left out, since they cannot be placed
+    in the window. Figures of category 'other' are left out unless asked for.
+    """
+    keep = pd.Series(True, index=figures.index)
+    if categories:
+        keep &= figures["category"].isin(list(categories))
+    elif not include_other:
+        keep &= figures["category"] != OTHER
+    if outlets:
+        keep &= figures["outlet"].isin(list(outlets))
+    if start:
+        keep &= figures["date"] >= pd.Timestamp(start)
+    if end:
+        keep &= figures["date"] <= pd.Timestamp(end)
+    return figures[keep].reset_index(drop=True)
+
+
+def as_list(value: str | Sequence[str] | None) -> list[str]:
+    """A notebook parameter as a list: 'a, b' -> ['a', 'b']; a list stays a list; empty -> []."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return [str(item).strip() for item in value if str(item).strip()]
+
+
+def load_figures(figures_path: str | Path = "", sources_dir: str | Path = "") -> pd.DataFrame:
+    """The figures table from a file written by `tally extract`, or extracted from a sources folder."""
+    if figures_path:
+        return read_figures(figures_path)
+    if not sources_dir:
+        raise ValueError("give a figures table (figures_path) or a folder of sources (sources_dir)")
+    from tally.sources import load_sources
+
+    return extract_figures(load_sources(sources_dir))

@@ -1,0 +1,465 @@
+"""Stage 5: charts -> reports. Renders the report set into HTML that works offline.
+
+The set of reports is declared in one file (`notebooks/reports.toml`): which
+notebook, which parameters, which output name; an entry with `for_each =
+"outlet"` (or "category") becomes one report per outlet (category) found.
+`render` extracts the figures once, runs each stale notebook with papermill (in
+parallel, one kernel each, every cell under a time limit), exports it without
+code through nbconvert, inlines the chart libraries once per page, and writes
+`index.html` linking the reports.
+
+A report is stale when its notebook, parameters, sources or the library
+changed (a fingerprint of each is kept in `.tally-render.json`). A report that
+fails keeps its previous HTML; its executed notebook is kept for debugging.
+Every file is written beside its target and renamed into place, so an
+interrupted run leaves no half-written report.
+
+This module imports only the standard library at the top, so that a run with
+nothing to do answers in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import sys
+import threading
+import time
+import tomllib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+LIBRARY_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = LIBRARY_DIR.parents[1]
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+DEFAULT_REPORT_SET = NOTEBOOKS_DIR / "reports.toml"
+STATE_FILE = ".tally-render.json"
+BUILD_DIR = ".build"  # inside the reports folder: figures table, executed and failed notebooks
+FOR_EACH = ("outlet", "category")
+DEFAULT_CELL_TIMEOUT = 120
+
+
+class ReportSetError(ValueError):
+    """The report set file is missing, malformed, or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One report to render: a notebook, its parameters, and the name of its HTML file."""
+
+    name: str
+    notebook: Path
+    title: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def html_name(self) -> str:
+        return f"{self.name}.html"
+
+
+@dataclass
+class ReportResult:
+    """What happened to one report in a run."""
+
+    spec: ReportSpec
+    status: str  # "rendered", "unchanged", "failed"
+    seconds: float = 0.0
+    error: str = ""
+    size_bytes: int = 0
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of `text`: 'Breitbart News' -> 'breitbart-news'."""
+    cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return cleaned or "unnamed"
+
+
+def read_report_set(path: Path, outlets: Iterable[str] = (), categories: Iterable[str] = ()) -> list[ReportSpec]:
+    """The reports declared in `path`, with `for_each` entries expanded over the outlets or categories given."""
+    try:
+        declared = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ReportSetError(f"{path}: report set file not found") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ReportSetError(f"{path}: not valid TOML: {error}") from error
+    values = {"outlet": sorted(set(outlets)), "category": sorted(set(categories))}
+    reports: list[ReportSpec] = []
+    for number, entry in enumerate(declared.get("report", []), start=1):
+        where = f"{path}: report {number}"
+        missing = [key for key in ("name", "notebook") if key not in entry]
+        if missing:
+            raise ReportSetError(f"{where}: missing {', '.join(missing)}")
+        notebook = (path.parent / entry["notebook"]).resolve()
+        if not notebook.is_file():
+            raise ReportSetError(f"{where}: notebook {entry['notebook']!r} not found")
+        parameters = entry.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise ReportSetError(f"{where}: parameters must be a table")
+        each = entry.get("for_each")
+        if each is None:
+            reports.append(ReportSpec(slug(entry["name"]), notebook, entry.get("title", entry["name"]), parameters))
+            continue
+        if each not in FOR_EACH:
+            raise ReportSetError(f"{where}: for_each must be one of {', '.join(FOR_EACH)}, not {each!r}")
+        for value in values[each]:
+            fill = {each: value}
+            reports.append(ReportSpec(
+                slug(entry["name"].format(**{each: slug(value)})), notebook,
+                entry.get("title", entry["name"]).format(**fill),
+                {key: (item.format(**fill) if isinstance(item, str) else item) for key, item in parameters.items()}))
+    names = [report.name for report in reports]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise ReportSetError(f"{path}: more than one report is named {', '.join(duplicated)}")
+    return reports
+
+
+# ---- fingerprints ---------------------------------------------------------------------------
+
+def fingerprint_files(paths: Iterable[Path], root: Path) -> str:
+    """A digest of the files' names (relative to `root`) and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def sources_fingerprint(sources: Path) -> str:
+    return fingerprint_files((p for p in sources.rglob("*") if p.is_file()), sources)
+
+
+def library_fingerprint() -> str:
+    return fingerprint_files((p for p in LIBRARY_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".css", ".j2",
+                                                                                                  ".json")),
+                             LIBRARY_DIR)
+
+
+def report_key(spec: ReportSpec, sources_key: str, library_key: str) -> str:
+    """What a report's HTML depends on: notebook, title, parameters, sources and library."""
+    digest = hashlib.sha256()
+    digest.update(spec.notebook.read_bytes())
+    digest.update(json.dumps({"title": spec.title, "parameters": spec.parameters}, sort_keys=True).encode())
+    digest.update(sources_key.encode())
+    digest.update(library_key.encode())
+    return digest.hexdigest()
+
+
+# ---- files ---------------------------------------------------------------------------------
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write beside `path`, then rename over it: readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    if isinstance(content, str):
+        partial.write_text(content, encoding="utf-8")
+    else:
+        partial.write_bytes(content)
+    os.replace(partial, path)
+
+
+def remove_partials(folder: Path) -> list[Path]:
+    """Remove half-written files an interrupted run left behind; return them."""
+    left = [p for p in folder.glob(".*.partial")] + [p for p in (folder / BUILD_DIR).glob("**/.*.partial")]
+    for path in left:
+        path.unlink(missing_ok=True)
+    return left
+
+
+def read_state(out: Path) -> dict[str, Any]:
+    try:
+        return json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+# ---- one report -----------------------------------------------------------------------------
+
+PAGE_STYLE = (LIBRARY_DIR / "report.css")
+
+
+def page_html(title: str, body: str, generated_at: str, sources_count: int, parameters: dict[str, Any]) -> str:
+    """A whole report page: the body exported from the notebook, the chart libraries inlined once."""
+    from tally.charts import vega_script
+
+    shown = "; ".join(f"{key} = {value}" for key, value in parameters.items() if value not in ("", None, []))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<style>{PAGE_STYLE.read_text(encoding='utf-8')}</style>\n"
+        f"<script>{vega_script()}</script>\n</head>\n<body>\n<header class=\"tally-header\">\n"
+        f"<p><a href=\"index.html\">All reports</a></p>\n<h1>{html.escape(title)}</h1>\n"
+        f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {sources_count} sources"
+        + (f" · {html.escape(shown)}" if shown else "") + "</p>\n</header>\n<main>\n"
+        f"{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def export_body(notebook: Any) -> str:
+    """The notebook's cells as HTML, without code or prompts, dropping the notebook-only chart bundle."""
+    from nbconvert import HTMLExporter
+
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", [])
+                               if o.get("metadata", {}).get("tally", {}).get("role") != "vega-bundle"
+                               and o.get("output_type") != "stream"]
+    # Cells tagged "notebook-only" (the notebook's own heading) give way to the page's header.
+    notebook.cells = [c for c in notebook.cells if "notebook-only" not in c.get("metadata", {}).get("tags", [])]
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="")
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+class KernelPool:
+    """One warm Python kernel per worker thread, reused from report to report.
+
+    Starting a kernel and importing pandas and Altair costs seconds; a report's own
+    cells cost a fraction of that. Between reports the kernel's namespace is cleared
+    (`%reset -f`); a kernel that failed a report (error, time-out, death) is replaced.
+    Kernel output goes to `.build/kernel-N.log`.
+    """
+
+    def __init__(self, cwd: Path, logs: Path) -> None:
+        self.cwd, self.logs = cwd, logs
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        km = getattr(self._local, "km", None)
+        if km is not None and km.is_alive():
+            self._reset(km)
+            return km
+        return self._start()
+
+    def _start(self) -> Any:
+        from jupyter_client import KernelManager
+
+        with self._lock:
+            number = len(self._all)
+            self.logs.mkdir(parents=True, exist_ok=True)
+            log = open(self.logs / f"kernel-{number}.log", "ab")  # noqa: SIM115 - closed with the pool
+            km = KernelManager(kernel_name="python3")
+            self._all.append((km, log))
+        km.start_kernel(cwd=str(self.cwd), stdout=log, stderr=log)
+        self._local.km = km
+        return km
+
+    @staticmethod
+    def _reset(km: Any) -> None:
+        client = km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=30)
+            client.execute_interactive("%reset -f", timeout=30, store_history=False)
+        finally:
+            client.stop_channels()
+
+    def discard(self) -> None:
+        """Drop this thread's kernel (after a failure), so that the next report gets a fresh one."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        if km is not None:
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - it may be dead already
+                pass
+
+    def close(self) -> None:
+        for km, log in self._all:
+            try:
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - shutting down what may be dead already
+                pass
+            log.close()
+
+
+def render_one(spec: ReportSpec, out: Path, common: dict[str, Any], generated_at: str, sources_count: int,
+               cell_timeout: int, kernels: KernelPool) -> ReportResult:
+    """Run one report's notebook and write its HTML; on failure keep the old HTML and the failed notebook."""
+    import nbformat
+    import papermill
+
+    started = time.perf_counter()
+    build = out / BUILD_DIR
+    executed = build / "executed" / f"{spec.name}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {**common, **spec.parameters, "title": spec.title}
+    try:
+        km = kernels.get()
+        notebook = papermill.execute_notebook(
+            str(spec.notebook), str(executed), parameters=parameters, kernel_name="python3", km=km,
+            execution_timeout=cell_timeout, progress_bar=False, log_output=False)
+        body = export_body(nbformat.from_dict(notebook))
+        page = page_html(spec.title, body, generated_at, sources_count, dict(spec.parameters))
+        write_atomically(out / spec.html_name, page)
+    except Exception as error:  # noqa: BLE001 - any failure of one report must leave the others running
+        kernels.discard()
+        failed = build / "failed" / f"{spec.name}.ipynb"
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            os.replace(executed, failed)
+        return ReportResult(spec, "failed", time.perf_counter() - started, _short_error(error))
+    (build / "failed" / f"{spec.name}.ipynb").unlink(missing_ok=True)
+    return ReportResult(spec, "rendered", time.perf_counter() - started,
+                        size_bytes=(out / spec.html_name).stat().st_size)
+
+
+def _short_error(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    name = getattr(error, "ename", type(error).__name__)
+    value = getattr(error, "evalue", text[-1] if text else "")
+    return f"{name}: {value}"[:300]
+
+
+# ---- the whole set -----------------------------------------------------------------------------
+
+@dataclass
+class RenderSummary:
+    results: list[ReportResult]
+    seconds: float
+    index: Path
+    sources_count: int
+
+    @property
+    def failed(self) -> list[ReportResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def table(self) -> str:
+        lines = [f"{'report':<34} {'status':<10} {'seconds':>8} {'size KB':>8}"]
+        for r in self.results:
+            size = f"{r.size_bytes / 1024:,.0f}" if r.size_bytes else ""
+            lines.append(f"{r.spec.name:<34} {r.status:<10} {r.seconds:>8.1f} {size:>8}")
+            if r.error:
+                lines.append(f"    {r.error}")
+        lines.append(f"{len(self.results)} reports, {len(self.failed)} failed, {self.seconds:.1f} s; index: {self.index}")
+        return "\n".join(lines)
+
+
+def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, force: bool = False,
+           cell_timeout: int = DEFAULT_CELL_TIMEOUT, workers: int | None = None,
+           progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> RenderSummary:
+    """Render every stale report of the set into `out`, then `out/index.html`."""
+    started = time.perf_counter()
+    sources, out = sources.resolve(), out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    remove_partials(out)
+    state = read_state(out)
+    sources_key, library_key = sources_fingerprint(sources), library_fingerprint()
+    data_key = hashlib.sha256(f"{sources_key}{library_key}".encode()).hexdigest()
+    build = out / BUILD_DIR
+    figures_path = build / "figures.parquet"
+    if force or state.get("data_key") != data_key or not figures_path.exists():
+        facts = _build_figures(sources, figures_path)
+    else:
+        facts = state["facts"]
+    specs = read_report_set(report_set, facts["outlets"], facts["categories"])
+    previous = state.get("reports", {})
+    keys = {spec.name: report_key(spec, sources_key, library_key) for spec in specs}
+    stale = [spec for spec in specs if force or previous.get(spec.name, {}).get("key") != keys[spec.name]
+             or not (out / spec.html_name).exists()]
+    generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    common = {"sources_dir": str(sources), "figures_path": str(figures_path)}
+    results: dict[str, ReportResult] = {
+        spec.name: ReportResult(spec, "unchanged") for spec in specs if spec not in stale}
+    if stale:
+        workers = workers or max(1, min(len(stale), os.cpu_count() or 1))
+        kernels = KernelPool(cwd=report_set.parent.resolve(), logs=build)
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(render_one, spec, out, common, generated_at, facts["sources"], cell_timeout,
+                                       kernels) for spec in stale]
+                done = as_completed(futures)
+                for future in (progress(done, len(futures)) if progress else done):
+                    result = future.result()
+                    results[result.spec.name] = result
+        finally:
+            kernels.close()
+    reports_state = {}
+    for spec in specs:
+        result = results[spec.name]
+        before = previous.get(spec.name, {})
+        if result.status == "rendered":
+            reports_state[spec.name] = {"key": keys[spec.name], "title": spec.title, "rendered_at": generated_at,
+                                        "seconds": round(result.seconds, 2), "status": "ok"}
+        elif result.status == "failed":
+            reports_state[spec.name] = {**before, "key": "", "title": spec.title, "status": "failed",
+                                        "error": result.error}
+        else:
+            reports_state[spec.name] = before
+    new_state = {"data_key": data_key, "facts": facts, "reports": reports_state}
+    index = out / "index.html"
+    if stale or not index.exists() or new_state != state:
+        write_atomically(index, index_html(specs, reports_state, out, facts, generated_at))
+        write_atomically(out / STATE_FILE, json.dumps(new_state, indent=1, sort_keys=True))
+    ordered = [results[spec.name] for spec in specs]
+    return RenderSummary(ordered, time.perf_counter() - started, index, facts["sources"])
+
+
+def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
+    """Extract the figures once for all reports; return the facts the report set expands over."""
+    from tally.figures import extract_figures
+    from tally.sources import read_sources
+
+    batch = read_sources(sources)
+    figures = extract_figures(batch.documents)
+    figures_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = figures_path.with_name(f".{figures_path.name}.partial")
+    figures.to_parquet(partial, index=False)
+    os.replace(partial, figures_path)
+    counted = figures[figures["category"] != "other"]
+    return {
+        "sources": int(len(batch.documents)),
+        "problems": [str(problem) for problem in batch.problems],
+        "figures": int(len(counted)),
+        "outlets": sorted(batch.documents["outlet"].dropna().unique().tolist()),
+        "categories": sorted(counted["category"].unique().tolist()),
+    }
+
+
+def index_html(specs: list[ReportSpec], reports_state: dict[str, Any], out: Path, facts: dict[str, Any],
+               generated_at: str) -> str:
+    """The page linking every report, with when it was generated and from how many sources."""
+    rows = []
+    for spec in specs:
+        entry = reports_state.get(spec.name, {})
+        exists = (out / spec.html_name).exists()
+        status = entry.get("status", "missing")
+        link = (f'<a href="{html.escape(spec.html_name, quote=True)}">{html.escape(spec.title)}</a>'
+                if exists else html.escape(spec.title))
+        note = html.escape(entry.get("error", "")) if status == "failed" else ""
+        if status == "failed" and exists:
+            note = "showing the last good version; " + note
+        rows.append(f"<tr class=\"tally-{html.escape(status)}\"><td>{link}</td><td>{html.escape(status)}</td>"
+                    f"<td>{html.escape(entry.get('rendered_at', '—'))}</td><td>{note}</td></tr>")
+    problems = "".join(f"<li>{html.escape(p)}</li>" for p in facts.get("problems", []))
+    problem_block = (f"<h2>Problems with the sources</h2><ul>{problems}</ul>" if problems else "")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>tally reports</title>\n"
+        f"<style>{PAGE_STYLE.read_text(encoding='utf-8')}</style>\n</head>\n<body>\n"
+        "<header class=\"tally-header\"><h1>tally reports</h1>\n"
+        f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {facts['sources']} sources "
+        f"({facts['figures']} figures).</p></header>\n<main>\n"
+        "<table class=\"tally-table\"><thead><tr><th>Report</th><th>Status</th><th>Rendered</th><th>Note</th></tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table>\n{problem_block}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def tqdm_progress(items: Iterable[Any], total: int) -> Iterable[Any]:
+    """A progress bar over the reports, on standard error."""
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc="reports", unit="report", file=sys.stderr)

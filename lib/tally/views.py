@@ -1,0 +1,150 @@
+"""Stage 4, beside the charts: tables and highlighted source text for people to read.
+
+Everything here turns article text into HTML, so everything here escapes it:
+a sentence holding `<script>` or `onerror=` shows as those characters and
+never runs. Tables come from pandas with escaping on; the highlighted text is
+built from escaped pieces only.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pandas as pd
+
+from tally.charts import CATEGORY_TITLES, value_text
+
+FIGURE_COLUMNS = {
+    "day": "Day", "outlet": "Outlet", "category": "Category", "group": "Who", "quantity_text": "Words",
+    "value": "Read as", "attribution": "Quoted", "cited_outlet": "Via agency", "date_basis": "How the day was found",
+    "sentence": "Sentence", "source": "Source",
+}
+_CATEGORY_COLOURS = {
+    "evacuated": "#cfe8ff", "surrendered": "#ffe2b8", "killed": "#ffc9c9", "wounded": "#ffd6ec",
+    "rescued": "#d3f9d8", "remaining": "#e5dbff", "strength": "#fff3bf", "other": "#e9ecef",
+}
+
+
+class SafeHTML:
+    """HTML built here from escaped pieces; displays as HTML in notebooks and reports."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 500,
+               empty: str = "No rows.") -> SafeHTML:
+    """A plain, escaped HTML table; at most `max_rows` rows, saying how many were left out."""
+    head = f"<h4>{html.escape(caption)}</h4>" if caption else ""
+    if frame.empty:
+        return SafeHTML(f'{head}<p class="tally-note">{html.escape(empty)}</p>')
+    shown = frame.head(max_rows)
+    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="tally-table")
+    note = ""
+    if len(frame) > max_rows:
+        note = f'<p class="tally-note">Showing {max_rows:,} of {len(frame):,} rows.</p>'
+    return SafeHTML(head + body + note)
+
+
+def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures as a reader wants them listed: by day, in words, with their sentence."""
+    table = pd.DataFrame({
+        "day": figures["date"].dt.strftime("%Y-%m-%d").fillna("no day"),
+        "outlet": figures["outlet"],
+        "category": figures["category"],
+        "group": figures["group"],
+        "quantity_text": figures["quantity_text"],
+        "value": [value_text(lo, hi) for lo, hi in zip(figures["low"], figures["high"])],
+        "attribution": figures["attribution"],
+        "cited_outlet": figures["cited_outlet"],
+        "date_basis": figures["date_basis"],
+        "sentence": figures["sentence"],
+        "source": figures["source"],
+    })
+    return table.sort_values(["day", "outlet", "category"], kind="stable").rename(columns=FIGURE_COLUMNS)
+
+
+def highlighted_text(text: str, figures: pd.DataFrame, start: int = 0, end: int | None = None) -> SafeHTML:
+    """`text[start:end]` with each figure's words marked, labelled with its category, bounds and day.
+
+    Figures that overlap an earlier one are not marked twice. Paragraph breaks are kept.
+    """
+    end = len(text) if end is None else end
+    pieces: list[str] = []
+    cursor = start
+    for row in figures.sort_values("start").itertuples(index=False):
+        begin, finish = int(row.start), int(row.end)
+        if begin < cursor or finish > end or begin < start:
+            continue
+        pieces.append(html.escape(text[cursor:begin]))
+        day = row.date.strftime("%Y-%m-%d") if not pd.isna(row.date) else "no day"
+        label = f"{row.category}: {value_text(row.low, row.high)} {row.group}, {day}"
+        if isinstance(row.attribution, str):
+            label += f", quoted: {row.attribution}"
+        colour = _CATEGORY_COLOURS.get(row.category, "#e9ecef")
+        pieces.append(
+            f'<mark style="background:{colour}" title="{html.escape(label, quote=True)}">'
+            f"{html.escape(text[begin:finish])}"
+            f'<sup class="tally-label">{html.escape(row.category)}</sup></mark>')
+        cursor = finish
+    pieces.append(html.escape(text[cursor:end]))
+    body = "".join(pieces).replace("\n", "<br>\n")
+    return SafeHTML(f'<div class="tally-source-text">{body}</div>')
+
+
+def legend_html() -> SafeHTML:
+    """What the highlight colours mean."""
+    items = "".join(f'<mark style="background:{colour}">{html.escape(CATEGORY_TITLES[name])}</mark> '
+                    for name, colour in _CATEGORY_COLOURS.items())
+    return SafeHTML(f'<p class="tally-legend">{items}</p>')
+
+
+def metadata_html(document: dict[str, Any]) -> SafeHTML:
+    """A source's facts (title, outlet, author, dates, address) and its warnings, escaped."""
+    facts = [("Title", document.get("title")), ("Outlet", document.get("outlet")), ("Site", document.get("site")),
+             ("Author", document.get("author")), ("Published", document.get("published")),
+             ("Address", document.get("url")), ("File", document.get("source"))]
+    rows = []
+    for name, value in facts:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            value = "—"
+        elif isinstance(value, pd.Timestamp):
+            value = value.strftime("%Y-%m-%d")
+        rows.append(f"<tr><th>{html.escape(name)}</th><td>{html.escape(str(value))}</td></tr>")
+    warnings = [w for w in str(document.get("warnings") or "").split("; ") if w.strip()]
+    warning_html = ("<ul class='tally-warnings'>" + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul>"
+                    if warnings else "<p>No warnings.</p>")
+    return SafeHTML(f'<table class="tally-facts">{"".join(rows)}</table>{warning_html}')
+
+
+def summary_html(figures: pd.DataFrame) -> SafeHTML:
+    """One line on what the figures are: how many, from how many outlets and sources, how many claims."""
+    if figures.empty:
+        return SafeHTML("<p><strong>No figures match these parameters.</strong></p>")
+    undated = int(figures["date"].isna().sum())
+    parts = [f"{len(figures):,} figures", f"from {figures['outlet'].nunique():,} outlets",
+             f"and {figures['source'].nunique():,} sources", f"making {figures['claim_id'].nunique():,} distinct claims"]
+    text = " ".join(parts) + "."
+    if undated:
+        text += f" {undated:,} have no day: they are listed in the table but not drawn."
+    return SafeHTML(f"<p>{html.escape(text)}</p>")
+
+
+def source_audit(document: dict[str, Any], figures: pd.DataFrame) -> SafeHTML:
+    """One source as a reader checks it: its facts and warnings, its figures, and its text with each figure marked."""
+    mine = figures[figures["source"] == document["source"]]
+    heading = html.escape(str(document.get("title") or document["source"]))
+    parts = [f"<h2>{heading}</h2>", metadata_html(document).markup,
+             table_html(figures_table(mine), caption=f"{len(mine)} figures").markup if len(mine)
+             else "<p>No figures found in this source.</p>",
+             "<h4>Text, with each figure marked (hover for how it was read)</h4>",
+             highlighted_text(document["text"], mine, int(document.get("body_start") or 0),
+                              int(document.get("body_end") or len(document["text"]))).markup]
+    return SafeHTML("\n".join(parts))
