@@ -14,13 +14,12 @@ which a notebook shows once (JupyterLab) and a report inlines once in its head.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from functools import lru_cache
 from typing import Any
 
 import altair as alt
 import pandas as pd
+
+from tally.offline import chart_html, vega_script
 
 BOUND_EXACT = "exact"
 BOUND_RANGE = "range"
@@ -190,45 +189,6 @@ def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quote
         tooltip=[alt.Tooltip("attribution:N", title="Quoted"), alt.Tooltip("outlet:N", title="Outlet"),
                  alt.Tooltip("figures:Q", title="Figures")],
     ).properties(title=title, width=520, height=alt.Step(18))
-
-
-# ---- drawing without a network ----------------------------------------------------------
-
-_DRAW_FUNCTION = """
-window.tallyDraw = function (id) {
-  var spec = JSON.parse(document.getElementById(id + "-spec").textContent);
-  vegaEmbed("#" + id, spec, {actions: false, renderer: "svg"}).catch(function (error) {
-    document.getElementById(id).textContent = "This chart could not be drawn: " + error;
-  });
-};
-"""
-
-
-@lru_cache(maxsize=1)
-def vega_script() -> str:
-    """The Vega, Vega-Lite and vega-embed libraries (from vl-convert, no network) and `tallyDraw`."""
-    import vl_convert
-
-    bundle = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;")
-    return bundle + "\n" + _DRAW_FUNCTION
-
-
-def script_safe_json(value: Any) -> str:
-    """JSON that cannot close the <script> element it sits in, whatever the article text holds."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
-        "&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def chart_html(spec: dict[str, Any]) -> str:
-    """An HTML snippet that draws a Vega-Lite spec with the page's vegaEmbed.
-
-    Its id comes from the spec's content, so the same chart gets the same id on
-    every run (Altair's own ids are random, which defeats output comparison)."""
-    payload = script_safe_json(spec)
-    chart_id = "tally-chart-" + hashlib.sha1(payload.encode()).hexdigest()[:12]
-    return (f'<div class="tally-chart" id="{chart_id}"></div>\n'
-            f'<script type="application/json" id="{chart_id}-spec">{payload}</script>\n'
-            f'<script>tallyDraw("{chart_id}");</script>')
 
 
 def _offline_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:

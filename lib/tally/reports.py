@@ -189,7 +189,7 @@ PAGE_STYLE = (LIBRARY_DIR / "report.css")
 
 def page_html(title: str, body: str, generated_at: str, sources_count: int, parameters: dict[str, Any]) -> str:
     """A whole report page: the body exported from the notebook, the chart libraries inlined once."""
-    from tally.charts import vega_script
+    from tally.offline import vega_script
 
     shown = "; ".join(f"{key} = {value}" for key, value in parameters.items() if value not in ("", None, []))
     return (
@@ -222,6 +222,9 @@ def export_body(notebook: Any) -> str:
     return body
 
 
+_WARM_UP = "import tally.charts, tally.claims, tally.figures, tally.sources, tally.views"
+
+
 class KernelPool:
     """One warm Python kernel per worker thread, reused from report to report.
 
@@ -235,6 +238,8 @@ class KernelPool:
         self.cwd, self.logs = cwd, logs
         self._local = threading.local()
         self._all: list[Any] = []
+        self._warm: list[Any] = []
+        self._warming: list[threading.Thread] = []
         self._lock = threading.Lock()
 
     def get(self) -> Any:
@@ -242,9 +247,39 @@ class KernelPool:
         if km is not None and km.is_alive():
             self._reset(km)
             return km
+        for thread in self._warming:
+            thread.join()
+        with self._lock:
+            km = self._warm.pop() if self._warm else None
+        if km is not None and km.is_alive():
+            self._local.km = km
+            self._reset(km)
+            return km
         return self._start()
 
-    def _start(self) -> Any:
+    def warm(self, count: int) -> None:
+        """Start `count` kernels now and import the library in them, in the background, while the
+        caller extracts the figures; each worker thread then picks up one already warm."""
+        for _ in range(count):
+            thread = threading.Thread(target=self._warm_one, daemon=True)
+            thread.start()
+            self._warming.append(thread)
+
+    def _warm_one(self) -> None:
+        km = self._start(keep=False)
+        client = km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(_WARM_UP, timeout=120, store_history=False)
+        except Exception:  # noqa: BLE001 - a kernel that cannot warm up is replaced when used
+            pass
+        finally:
+            client.stop_channels()
+        with self._lock:
+            self._warm.append(km)
+
+    def _start(self, keep: bool = True) -> Any:
         from jupyter_client import KernelManager
 
         with self._lock:
@@ -254,7 +289,8 @@ class KernelPool:
             km = KernelManager(kernel_name="python3")
             self._all.append((km, log))
         km.start_kernel(cwd=str(self.cwd), stdout=log, stderr=log)
-        self._local.km = km
+        if keep:
+            self._local.km = km
         return km
 
     @staticmethod
@@ -278,6 +314,8 @@ class KernelPool:
                 pass
 
     def close(self) -> None:
+        for thread in self._warming:
+            thread.join()
         for km, log in self._all:
             try:
                 if km.has_kernel:
@@ -362,11 +400,18 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
     data_key = hashlib.sha256(f"{sources_key}{library_key}".encode()).hexdigest()
     build = out / BUILD_DIR
     figures_path = build / "figures.parquet"
-    if force or state.get("data_key") != data_key or not figures_path.exists():
-        facts = _build_figures(sources, figures_path)
-    else:
-        facts = state["facts"]
-    specs = read_report_set(report_set, facts["outlets"], facts["categories"])
+    kernels = KernelPool(cwd=report_set.parent.resolve(), logs=build)
+    workers = workers or os.cpu_count() or 1
+    try:
+        if force or state.get("data_key") != data_key or not figures_path.exists():
+            kernels.warm(workers)  # every report will be stale: start kernels while extracting
+            facts = _build_figures(sources, figures_path)
+        else:
+            facts = state["facts"]
+        specs = read_report_set(report_set, facts["outlets"], facts["categories"])
+    except BaseException:
+        kernels.close()
+        raise
     previous = state.get("reports", {})
     keys = {spec.name: report_key(spec, sources_key, library_key) for spec in specs}
     stale = [spec for spec in specs if force or previous.get(spec.name, {}).get("key") != keys[spec.name]
@@ -375,19 +420,17 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
     common = {"sources_dir": str(sources), "figures_path": str(figures_path)}
     results: dict[str, ReportResult] = {
         spec.name: ReportResult(spec, "unchanged") for spec in specs if spec not in stale}
-    if stale:
-        workers = workers or max(1, min(len(stale), os.cpu_count() or 1))
-        kernels = KernelPool(cwd=report_set.parent.resolve(), logs=build)
-        try:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
+    try:
+        if stale:
+            with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
                 futures = [pool.submit(render_one, spec, out, common, generated_at, facts["sources"], cell_timeout,
                                        kernels) for spec in stale]
                 done = as_completed(futures)
                 for future in (progress(done, len(futures)) if progress else done):
                     result = future.result()
                     results[result.spec.name] = result
-        finally:
-            kernels.close()
+    finally:
+        kernels.close()
     reports_state = {}
     for spec in specs:
         result = results[spec.name]

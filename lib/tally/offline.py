@@ -1,0 +1,66 @@
+"""Drawing charts with no network: the Vega libraries from vl-convert, inlined into the page.
+
+Kept apart from `tally.charts` so that writing a report page does not import Altair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_DRAW_FUNCTION = """
+window.tallyDraw = function (id) {
+  var spec = JSON.parse(document.getElementById(id + "-spec").textContent);
+  vegaEmbed("#" + id, spec, {actions: false, renderer: "svg"}).catch(function (error) {
+    document.getElementById(id).textContent = "This chart could not be drawn: " + error;
+  });
+};
+"""
+
+
+@lru_cache(maxsize=1)
+def vega_script() -> str:
+    """The Vega, Vega-Lite and vega-embed libraries (from vl-convert, no network) and `tallyDraw`.
+
+    Bundling takes seconds, so the bundle is kept in the user's cache folder, one file
+    per vl-convert version; the cache is only a copy and is rebuilt when missing.
+    """
+    import vl_convert
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tally"
+    cached = cache / f"vega-bundle-{vl_convert.__version__}-{hashlib.sha1(_DRAW_FUNCTION.encode()).hexdigest()[:8]}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    script = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;") + "\n" + _DRAW_FUNCTION
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}.partial")
+        partial.write_text(script, encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass  # no writable cache: bundle again next time
+    return script
+
+
+def script_safe_json(value: Any) -> str:
+    """JSON that cannot close the <script> element it sits in, whatever the article text holds."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace(
+        "&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def chart_html(spec: dict[str, Any]) -> str:
+    """An HTML snippet that draws a Vega-Lite spec with the page's vegaEmbed.
+
+    Its id comes from the spec's content, so the same chart gets the same id on
+    every run (Altair's own ids are random, which defeats output comparison)."""
+    payload = script_safe_json(spec)
+    chart_id = "tally-chart-" + hashlib.sha1(payload.encode()).hexdigest()[:12]
+    return (f'<div class="tally-chart" id="{chart_id}"></div>\n'
+            f'<script type="application/json" id="{chart_id}-spec">{payload}</script>\n'
+            f'<script>tallyDraw("{chart_id}");</script>')
