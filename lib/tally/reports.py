@@ -325,6 +325,47 @@ class KernelPool:
             log.close()
 
 
+class CellTimer:
+    """Every cell's time limit, kept by the renderer itself.
+
+    nbclient's own `timeout` is not applied when the kernel is supplied (as the warm
+    kernels are), so each cell start arms a timer that interrupts the kernel, and
+    kills it if the interrupt is not heard within a few seconds.
+    """
+
+    def __init__(self, km: Any, seconds: float, grace: float = 5.0) -> None:
+        self.km, self.seconds, self.grace = km, seconds, grace
+        self.expired = False
+        self._timer: threading.Timer | None = None
+
+    def start(self, **_: Any) -> None:
+        self.stop()
+        self._timer = threading.Timer(self.seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self, **_: Any) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self) -> None:
+        self.expired = True
+        try:
+            self.km.interrupt_kernel()
+        except Exception:  # noqa: BLE001 - the kernel may be gone; killing below covers it
+            pass
+        self._timer = threading.Timer(self.grace, self._kill)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _kill(self) -> None:
+        try:
+            self.km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - already dead
+            pass
+
+
 def render_one(spec: ReportSpec, out: Path, common: dict[str, Any], generated_at: str, sources_count: int,
                cell_timeout: int, kernels: KernelPool) -> ReportResult:
     """Run one report's notebook and write its HTML; on failure keep the old HTML and the failed notebook."""
@@ -338,9 +379,16 @@ def render_one(spec: ReportSpec, out: Path, common: dict[str, Any], generated_at
     parameters = {**common, **spec.parameters, "title": spec.title}
     try:
         km = kernels.get()
-        notebook = papermill.execute_notebook(
-            str(spec.notebook), str(executed), parameters=parameters, kernel_name="python3", km=km,
-            execution_timeout=cell_timeout, progress_bar=False, log_output=False)
+        timer = CellTimer(km, cell_timeout)
+        try:
+            notebook = papermill.execute_notebook(
+                str(spec.notebook), str(executed), parameters=parameters, kernel_name="python3", km=km,
+                execution_timeout=cell_timeout, progress_bar=False, log_output=False,
+                on_cell_start=timer.start, on_cell_executed=timer.stop)
+        finally:
+            timer.stop()
+        if timer.expired:
+            raise TimeoutError(f"a cell ran longer than {cell_timeout} s")
         body = export_body(nbformat.from_dict(notebook))
         page = page_html(spec.title, body, generated_at, sources_count, dict(spec.parameters))
         write_atomically(out / spec.html_name, page)

@@ -1,0 +1,108 @@
+"""Stage 4: charts and views, on figures tables built here."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tally import charts, views
+from tally.claims import disagreements
+from tally.figures import FIGURES, figures_frame
+from tally.offline import chart_html, script_safe_json
+
+HOSTILE = 'He said "<script>alert(1)</script>" and <img src=x onerror=alert(2)> & left.'
+
+
+def figure(**overrides) -> dict:
+    row = {"source": "a.txt", "start": 0, "end": 5, "quantity_text": "3,000", "category": "evacuated",
+           "group": "civilians", "low": 3000, "high": 3000, "best": 3000, "unit": "people",
+           "date": pd.Timestamp("2019-03-12"), "date_text": "Tuesday", "date_basis": "weekday before publication",
+           "attribution": "Mustafa Bali", "cited_outlet": None, "category_text": "fled",
+           "sentence": "About 3,000 people fled on Tuesday.", "paragraph": 0, "flags": "", "claim_id": "c1",
+           "outlet": "Example Daily", "site": None, "published": pd.Timestamp("2019-03-13"), "title": "T", "url": None}
+    row.update(overrides)
+    return row
+
+
+def table(*rows: dict) -> pd.DataFrame:
+    return figures_frame(list(rows))
+
+
+def test_bounds_are_drawn_as_ranges_and_open_bounds_reach_the_edge():
+    rows = charts.chart_rows(table(
+        figure(),
+        figure(quantity_text="4,000 to 5,000", low=4000, high=5000, best=4500, claim_id="c2"),
+        figure(quantity_text="more than 1,000", low=1000, high=None, best=1000, claim_id="c3"),
+        figure(quantity_text="up to 500", low=None, high=500, best=500, claim_id="c4"),
+    ))
+    assert list(rows["bound"]) == [charts.BOUND_EXACT, charts.BOUND_RANGE, charts.BOUND_AT_LEAST, charts.BOUND_AT_MOST]
+    assert list(rows["value_text"]) == ["3,000", "4,000 to 5,000", "at least 1,000", "at most 500"]
+    assert rows.loc[1, ["span_low", "span_high"]].tolist() == [4000, 5000]
+    assert rows.loc[2, "span_high"] == 10000  # twice the largest bound shown
+    assert rows.loc[3, "span_low"] == 1  # the log axis' floor
+
+
+def test_days_are_iso_strings_so_no_time_zone_moves_them():
+    rows = charts.chart_rows(table(figure(), figure(date=None, claim_id="c2")))
+    assert rows["day"].tolist() == ["2019-03-12", None]
+    assert rows["published_day"].tolist() == ["2019-03-13", "2019-03-13"]
+
+
+def test_figures_by_date_has_tooltips_with_the_sentence_and_selections():
+    spec = charts.figures_by_date(table(figure(), figure(outlet="Other Post", claim_id="c2"))).to_dict()
+    text = json.dumps(spec)
+    assert "About 3,000 people fled on Tuesday." in text
+    params = {p["name"] for p in spec.get("params", [])} | {
+        p["name"] for layer in spec.get("layer", []) for p in layer.get("params", [])}
+    assert {"outlet_pick", "category_pick"} <= params
+    assert '"title": "Day the figure refers to"' in text
+    assert '"type": "utc"' in text
+
+
+def test_charts_accept_an_empty_table():
+    empty = table()
+    assert charts.figures_by_date(empty).to_dict()
+    assert charts.outlets_compared(empty).to_dict()
+    assert charts.quoted_most(empty).to_dict()
+
+
+def test_script_safe_json_cannot_close_its_script_element():
+    payload = script_safe_json({"sentence": HOSTILE})
+    assert "</script" not in payload and "<" not in payload
+    assert json.loads(payload)["sentence"] == HOSTILE
+
+
+def test_chart_html_has_an_id_that_depends_only_on_the_chart():
+    spec = {"mark": "point", "data": {"values": [{"a": 1}]}}
+    assert chart_html(spec) == chart_html(dict(spec))
+    assert chart_html(spec) != chart_html({**spec, "mark": "bar"})
+
+
+def test_views_escape_article_text():
+    figures = table(figure(sentence=HOSTILE, quantity_text="<b>3,000</b>", attribution='"><script>x()</script>'))
+    markup = str(views.table_html(views.figures_table(figures)))
+    assert "<script>" not in markup and "<img" not in markup and "&lt;script&gt;" in markup
+    text = "Intro <script>alert(1)</script>. About 3,000 people fled."
+    start = text.index("3,000")
+    highlighted = str(views.highlighted_text(text, table(figure(start=start, end=start + 5,
+                                                                attribution="<i onmouseover=x()>"))))
+    assert "<script>" not in highlighted and "<i " not in highlighted
+    assert '<mark style="background:#cfe8ff" title="evacuated: 3,000 civilians, 2019-03-12' in highlighted
+    assert ">3,000<sup" in highlighted
+
+
+def test_disagreements_list_days_two_outlets_report_differently():
+    figures = table(figure(), figure(outlet="Other Post", quantity_text="5,000", low=5000, high=5000, best=5000,
+                                     claim_id="c2"),
+                    figure(category="killed", claim_id="c3"))
+    rows = disagreements(figures)
+    assert len(rows) == 1
+    assert rows.loc[0, ["category", "day", "outlets", "lowest", "highest"]].tolist() == [
+        "evacuated", "2019-03-12", 2, 3000, 5000]
+    assert rows.loc[0, "reported"] == "Example Daily: 3,000; Other Post: 5,000"
+
+
+def test_the_figures_schema_still_accepts_what_the_charts_are_given():
+    FIGURES.validate(table(figure()))

@@ -1,0 +1,189 @@
+"""Stage 5: rendering the report set: offline HTML, index, incremental reruns, failures, the browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tally import reports
+from tally.cli import main
+
+PROJECT = Path(__file__).resolve().parents[1]
+SOURCES = PROJECT / "data" / "sources"
+NOTEBOOKS = PROJECT / "notebooks"
+MAX_REPORT_BYTES = 1_500_000
+# Anything a page could fetch from elsewhere: a script, style or image from a URL.
+REMOTE = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[Path, reports.RenderSummary]:
+    out = tmp_path_factory.mktemp("reports")
+    return out, reports.render(SOURCES, out)
+
+
+def test_report_set_expands_for_each_outlet(tmp_path):
+    (tmp_path / "n.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    declared = tmp_path / "set.toml"
+    declared.write_text('[[report]]\nname = "by-{outlet}"\nnotebook = "n.ipynb"\nfor_each = "outlet"\n'
+                        'title = "From {outlet}"\nparameters = { outlets = "{outlet}" }\n')
+    specs = reports.read_report_set(declared, outlets=["Example Daily", "VOA"])
+    assert [(s.name, s.title, s.parameters) for s in specs] == [
+        ("by-example-daily", "From Example Daily", {"outlets": "Example Daily"}),
+        ("by-voa", "From VOA", {"outlets": "VOA"})]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[[report]]\nname = "x"\n', "missing notebook"),
+    ('[[report]]\nname = "x"\nnotebook = "nope.ipynb"\n', "not found"),
+    ('[[report]]\nname = "x"\nnotebook = "n.ipynb"\nfor_each = "author"\n', "for_each must be"),
+    ('[[report]]\nname = "x"\nnotebook = "n.ipynb"\n[[report]]\nname = "x"\nnotebook = "n.ipynb"\n', "more than one"),
+    ("[[report]\n", "not valid TOML"),
+])
+def test_report_set_errors_name_the_file_and_the_problem(tmp_path, content, message):
+    (tmp_path / "n.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    declared = tmp_path / "set.toml"
+    declared.write_text(content)
+    with pytest.raises(reports.ReportSetError, match=message) as caught:
+        reports.read_report_set(declared)
+    assert str(declared) in str(caught.value)
+
+
+@pytest.mark.slow
+def test_render_writes_every_report_and_an_index(rendered):
+    out, summary = rendered
+    assert not summary.failed, summary.table()
+    names = {r.spec.name for r in summary.results}
+    assert {"all-figures", "evacuations", "outlets-compared", "source-audit"} <= names
+    assert any(name.startswith("outlet-") for name in names)
+    index = (out / "index.html").read_text()
+    assert "from 5 sources" in index
+    for name in names:
+        assert f'href="{name}.html"' in index
+        page = (out / f"{name}.html").read_text()
+        assert (out / f"{name}.html").stat().st_size <= MAX_REPORT_BYTES
+        assert not REMOTE.search(page), f"{name} loads something from the network"
+        assert "cdn." not in page.lower() and "mathjax" not in page.lower() and "require.js" not in page
+        assert "<pre>" not in page or "from tally" not in page  # no code cells
+    assert not list(out.glob("**/.*.partial"))
+
+
+@pytest.mark.slow
+def test_a_rerun_with_nothing_changed_renders_nothing_and_is_quick(rendered):
+    out, _ = rendered
+    started = time.perf_counter()
+    summary = reports.render(SOURCES, out)
+    assert time.perf_counter() - started < 1.0
+    assert {r.status for r in summary.results} == {"unchanged"}
+
+
+def _notebook(*sources: str, parameters: str = 'title: str = "x"  # help: title') -> str:
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    notebook.cells = [cell, *(nbformat.v4.new_code_cell(source) for source in sources)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nbformat.writes(notebook)
+
+
+@pytest.mark.slow
+def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_path):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    (books / "good.ipynb").write_text(_notebook("print('fine')", "title"))
+    (books / "flaky.ipynb").write_text(_notebook("'first version'"))
+    (books / "slow.ipynb").write_text(_notebook("import time\ntime.sleep(60)"))
+    declared = books / "set.toml"
+    declared.write_text('[[report]]\nname = "good"\nnotebook = "good.ipynb"\n'
+                        '[[report]]\nname = "flaky"\nnotebook = "flaky.ipynb"\n')
+    out = tmp_path / "reports"
+    first = reports.render(SOURCES, out, report_set=declared)
+    assert not first.failed, first.table()
+    good_html = (out / "flaky.html").read_text()
+    assert "first version" in good_html
+
+    (books / "flaky.ipynb").write_text(_notebook("raise RuntimeError('the source went away')"))
+    declared.write_text(declared.read_text() + '[[report]]\nname = "slow"\nnotebook = "slow.ipynb"\n')
+    (books / "good.ipynb").write_text(_notebook("print('fine again')", "title"))
+    second = reports.render(SOURCES, out, report_set=declared, cell_timeout=3)
+    status = {r.spec.name: r for r in second.results}
+    assert status["good"].status == "rendered"
+    assert status["flaky"].status == "failed" and "the source went away" in status["flaky"].error
+    assert status["slow"].status == "failed"  # the cell ran past its time limit
+    assert (out / "flaky.html").read_text() == good_html  # the last good HTML stays
+    assert not (out / "slow.html").exists()
+    assert (out / ".build" / "failed" / "flaky.ipynb").exists()  # kept for debugging
+    index = (out / "index.html").read_text()
+    assert "showing the last good version" in index
+    assert json.loads((out / reports.STATE_FILE).read_text())["reports"]["flaky"]["status"] == "failed"
+    assert not list(out.glob("**/.*.partial"))
+
+    # The next run tries the failed reports again, and the command says it failed.
+    assert main(["render", "--sources", str(SOURCES), "--out", str(out), "--report-set", str(declared),
+                 "--cell-timeout", "3"]) == 1
+
+
+@pytest.mark.slow
+def test_a_notebook_runs_with_other_parameters():
+    """Another category, a date window and one outlet: the output holds only what was asked for."""
+    import papermill
+
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "out.ipynb"
+        papermill.execute_notebook(
+            str(NOTEBOOKS / "figures_by_date.ipynb"), str(output), cwd=str(NOTEBOOKS), progress_bar=False,
+            parameters={"categories": "surrendered", "outlets": "VOA", "start_date": "2019-03-01",
+                        "end_date": "2019-03-31", "title": 'A "quoted"\ntitle; import os'})
+        executed = nbformat.read(output, as_version=4)
+    html_outputs = [o["data"]["text/html"] for c in executed.cells if c.cell_type == "code"
+                    for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    table = html_outputs[-1]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)  # body rows (the header row has a style)
+    assert rows, "no figures in the table"
+    for row in rows:
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        assert cells[1] == "VOA" and cells[2] == "surrendered"
+        assert "2019-03-01" <= cells[0] <= "2019-03-31"
+    assert any('A \\"quoted\\"\\ntitle; import os' in o for o in html_outputs)  # the title, as data
+
+
+# ---- in a real browser, with no network -------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def dump_dom(page: Path) -> str:
+    """The page's DOM after its scripts ran, in headless Chromium with every host unreachable."""
+    profile = tempfile.mkdtemp()
+    try:
+        done = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+             "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
+             "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return done.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
+def test_reports_draw_their_charts_offline_in_chromium(rendered):
+    out, summary = rendered
+    for result in summary.results:
+        page = out / result.spec.html_name
+        placeholders = page.read_text().count('class="tally-chart"')
+        dom = dump_dom(page)
+        assert ">This chart could not be drawn" not in dom, result.spec.name
+        # vega-embed draws each chart as an <svg class="marks"> inside its placeholder.
+        assert dom.count('class="marks"') >= placeholders, f"{result.spec.name}: charts did not draw"
