@@ -187,3 +187,57 @@ def test_reports_draw_their_charts_offline_in_chromium(rendered):
         assert ">This chart could not be drawn" not in dom, result.spec.name
         # vega-embed draws each chart as an <svg class="marks"> inside its placeholder.
         assert dom.count('class="marks"') >= placeholders, f"{result.spec.name}: charts did not draw"
+
+
+HOSTILE_ARTICLE = """Town emptied <script>document.title='PWNED-TITLE'</script>
+
+By Test Writer
+
+About 3,000 people <script>document.title='PWNED'</script> fled the town on Tuesday, officials said.
+
+At least 20 fighters <img src=x onerror="document.title='PWNED-IMG'"> surrendered on Monday, the spokesman "</script><script>document.title='PWNED-QUOTE'</script>" said.
+
+Some 40 civilians were killed &amp; 12 wounded <b onmouseover="document.title='PWNED-B'">overnight</b>, medics said.
+"""
+
+
+def injected_elements(dom: str) -> list[str]:
+    """Elements of the live page that article text would have made: <img src=x>, <i>, <b>,
+    or any event-handler attribute."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Elements(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            names = {name for name, _ in attrs}
+            if (tag == "img" and ("src", "x") in attrs) or tag in ("i", "b") or any(n.startswith("on") for n in names):
+                found.append(f"<{tag} {attrs}>")
+
+    Elements().feed(dom)
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium); .ci/run installs it")
+def test_article_text_never_runs_in_a_report(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "hostile.txt").write_text(HOSTILE_ARTICLE)
+    (sources / "sources.csv").write_text(
+        'file,title,outlet,site,author,published,url\n'
+        'hostile.txt,"<script>document.title=\'PWNED-META\'</script>","Evil <i>Outlet</i>",,,2019-03-14,'
+        '"javascript:alert(1)"\n')
+    out = tmp_path / "reports"
+    summary = reports.render(sources, out)
+    assert not summary.failed, summary.table()
+    pages = [out / "index.html"] + [out / r.spec.html_name for r in summary.results]
+    for page in pages:
+        dom = dump_dom(page)
+        title = re.search(r"<title>(.*?)</title>", dom, re.S).group(1)
+        assert "PWNED" not in title, f"{page.name}: article text ran"
+        assert not injected_elements(dom), f"{page.name}: article markup became elements"
+    audit = dump_dom(out / "source-audit.html")
+    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;" in audit  # shown as text
+    assert 'class="marks"' in dump_dom(out / "all-figures.html")  # the charts still drew

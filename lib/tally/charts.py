@@ -38,7 +38,7 @@ TOOLTIP = [
     alt.Tooltip("value_text:N", title="Read as"),
     alt.Tooltip("category:N", title="Category"),
     alt.Tooltip("group:N", title="Who"),
-    alt.Tooltip("day:N", title="Day it refers to"),
+    alt.Tooltip("day_label:N", title="Day it refers to"),
     alt.Tooltip("date_basis:N", title="How the day was found"),
     alt.Tooltip("attribution:N", title="Quoted"),
     alt.Tooltip("cited_outlet:N", title="Via agency"),
@@ -98,12 +98,13 @@ def chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
     rows["bound"] = [bound_kind(lo, hi) for lo, hi in zip(rows["low"], rows["high"])]
     rows["value_text"] = [value_text(lo, hi) for lo, hi in zip(rows["low"], rows["high"])]
     rows["day"] = _day(rows["date"])
+    rows["day_label"] = rows["day"].fillna("no day")  # shown as text: Vega turns "day" into a timestamp
     rows["published_day"] = _day(rows["published"])
     rows["sentence"] = rows["sentence"].str.slice(0, _MAX_TOOLTIP_SENTENCE)
     for column in ("outlet", "attribution", "cited_outlet"):
         rows[column] = rows[column].fillna("—" if column != "outlet" else "unknown outlet")
     columns = ["source", "outlet", "category", "group", "quantity_text", "value_text", "value", "span_low",
-               "span_high", "bound", "day", "published_day", "date_basis", "attribution", "cited_outlet",
+               "span_high", "bound", "day", "day_label", "published_day", "date_basis", "attribution", "cited_outlet",
                "sentence", "claim_id"]
     return rows[columns].astype({"value": "float64", "span_low": "float64", "span_high": "float64"})
 
