@@ -106,3 +106,12 @@ def test_disagreements_list_days_two_outlets_report_differently():
 
 def test_the_figures_schema_still_accepts_what_the_charts_are_given():
     FIGURES.validate(table(figure()))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("evacuated, killed", ["evacuated", "killed"]), ("", []), (None, []), (["VOA", " "], ["VOA"]), (7, ["7"]),
+])
+def test_notebook_list_parameters(value, expected):
+    from tally.figures import as_list
+
+    assert as_list(value) == expected

@@ -271,10 +271,12 @@ def filter_figures(figures: pd.DataFrame, categories: Sequence[str] = (), outlet
     return figures[keep].reset_index(drop=True)
 
 
-def as_list(value: str | Sequence[str] | None) -> list[str]:
+def as_list(value: str | int | float | Sequence[str] | None) -> list[str]:
     """A notebook parameter as a list: 'a, b' -> ['a', 'b']; a list stays a list; empty -> []."""
     if value is None:
         return []
+    if isinstance(value, (int, float)):  # papermill's -p reads "7" as the number 7
+        value = str(value)
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     return [str(item).strip() for item in value if str(item).strip()]
