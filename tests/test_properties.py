@@ -1,0 +1,56 @@
+"""Property-based tests: the quantity reader and the extractor over arbitrary text."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tally.figures import figures_in_document
+from tally.quantities import QUANTITY, NotAQuantity, read_quantity
+
+# Text that looks like news copy often enough to reach the deep paths: number words, digits,
+# qualifiers, people nouns, verbs, dates and punctuation, mixed with arbitrary characters.
+PIECES = st.sampled_from([
+    "more than", "up to", "about", "at least", "as many as", "or more", "hundreds", "tens of thousands", "dozens",
+    "several hundred", "two hundred", "forty-six", "3.500", "20,00", "4,000 to 5,000", "200-300", "2012-13",
+    "people", "fighters", "civilians", "were killed", "fled", "surrendered", "still inside", "said", "told Reuters",
+    "according to officials", "on Tuesday", "March 5, 2019", "yesterday", "“", "”", '"', ".", ",", "\n", " ",
+    "<script>", "</script>", "&amp;", "\x00", "Mr.", "U.S.", "(AP) -",
+])
+NEWSLIKE = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=40).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(NEWSLIKE, st.text(max_size=80)))
+def test_read_quantity_keeps_its_bounds_in_order(text):
+    for match in QUANTITY.finditer(text):
+        try:
+            quantity = read_quantity(match.group())
+        except NotAQuantity:
+            continue
+        if quantity.low is not None and quantity.high is not None:
+            assert quantity.low <= quantity.high
+        if quantity.best is not None:
+            assert quantity.low is None or quantity.low <= quantity.best
+            assert quantity.high is None or quantity.best <= quantity.high
+        assert read_quantity(match.group()) == quantity  # the same input, the same output
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(NEWSLIKE, st.one_of(st.none(), st.dates(min_value=pd.Timestamp("1990-01-01").date(),
+                                               max_value=pd.Timestamp("2030-12-31").date())))
+def test_extractor_on_arbitrary_text(text, published):
+    document = {"source": "x.txt", "text": text, "body_start": 0, "body_end": len(text),
+                "published": published, "outlet": "Example Daily", "site": None, "title": None, "url": None}
+    rows = figures_in_document(document)
+    for row in rows:
+        assert 0 <= row["start"] < row["end"] <= len(text)
+        assert row["quantity_text"] == text[row["start"]:row["end"]]
+        assert row["sentence"] and row["sentence"] in text
+        low, high, best = row["low"], row["high"], row["best"]
+        if low is not None and high is not None:
+            assert low <= high
+        if best is not None:
+            assert (low is None or low <= best) and (high is None or best <= high)
+    assert figures_in_document(dict(document)) == rows
