@@ -31,7 +31,7 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
     "copyright cookie cookies related file photo image video getty source".split())
-_FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©", "commenting")
+_FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©")  # also inside longer words
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 _MONTHS = (

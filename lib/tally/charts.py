@@ -8,8 +8,8 @@ dashed), and the words to show in its tooltip.
 
 Charts are drawn by the Vega libraries bundled in vl-convert, never from a CDN:
 `enable_offline_renderer` makes every chart in a notebook display as an HTML
-snippet that calls a page-wide `vegaEmbed`, and `vega_script` is that bundle,
-which a notebook shows once (JupyterLab) and a report inlines once in its head.
+snippet that calls a page-wide `vegaEmbed` (`tally.offline`), whose bundle a
+notebook shows once (JupyterLab) and a report inlines once in its head.
 """
 
 from __future__ import annotations
@@ -114,6 +114,17 @@ def _day_axis(title: str = "Day the figure refers to") -> alt.X:
                  axis=alt.Axis(format="%b %-d, %Y", labelAngle=-30, formatType="utc"))
 
 
+def _bound_shape() -> alt.Shape:
+    """Point shape by kind of bound: a triangle points the way the figure is open."""
+    return alt.Shape("bound:N", title="Bound", scale=alt.Scale(domain=list(_BOUND_SHAPES),
+                                                                range=list(_BOUND_SHAPES.values())))
+
+
+def _outlet_pick() -> Any:
+    """Clicking an outlet in the legend keeps it; the others fade."""
+    return alt.selection_point(fields=["outlet"], bind="legend", name="outlet_pick")
+
+
 def _value_axis(title: str = "Number of people (log scale)") -> alt.Y:
     return alt.Y("value:Q", title=title, scale=alt.Scale(type="log"))
 
@@ -129,7 +140,7 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
     rows = chart_rows(figures[figures["date"].notna()])
     outlets = sorted(rows["outlet"].unique())
     categories = sorted(rows["category"].unique())
-    pick_outlet = alt.selection_point(fields=["outlet"], bind="legend", name="outlet_pick")
+    pick_outlet = _outlet_pick()
     pick_category = alt.selection_point(
         fields=["category"], name="category_pick",
         bind=alt.binding_select(options=[None, *categories], labels=["all", *categories], name="Category: "))
@@ -145,11 +156,7 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
         strokeDash=alt.StrokeDash("bound:N", title="Bound", scale=alt.Scale(
             domain=[BOUND_RANGE, BOUND_AT_LEAST, BOUND_AT_MOST], range=[[1, 0], [4, 3], [4, 3]]), legend=None),
     )
-    points = base.mark_point(size=90, filled=True).encode(
-        y=_value_axis(),
-        shape=alt.Shape("bound:N", title="Bound", scale=alt.Scale(
-            domain=list(_BOUND_SHAPES), range=list(_BOUND_SHAPES.values()))),
-    )
+    points = base.mark_point(size=90, filled=True).encode(y=_value_axis(), shape=_bound_shape())
     return (spans + points).add_params(pick_outlet, pick_category).properties(
         title=title, width=640, height=340)
 
@@ -159,7 +166,7 @@ def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet repor
     where outlets disagree about the same day, their lines part."""
     rows = chart_rows(figures[figures["date"].notna()])
     outlets = sorted(rows["outlet"].unique())
-    pick_outlet = alt.selection_point(fields=["outlet"], bind="legend", name="outlet_pick")
+    pick_outlet = _outlet_pick()
     base = alt.Chart(rows).encode(
         x=_day_axis("Day"),
         y=_value_axis("People (log scale)"),
@@ -167,10 +174,7 @@ def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet repor
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.1)),
     )
     lines = base.mark_line(strokeWidth=1).encode(detail="outlet:N")
-    points = base.mark_point(size=70, filled=True).encode(
-        shape=alt.Shape("bound:N", title="Bound", scale=alt.Scale(
-            domain=list(_BOUND_SHAPES), range=list(_BOUND_SHAPES.values()))),
-        tooltip=TOOLTIP)
+    points = base.mark_point(size=70, filled=True).encode(shape=_bound_shape(), tooltip=TOOLTIP)
     return (lines + points).add_params(pick_outlet).properties(width=300, height=180).facet(
         facet=alt.Facet("category:N", title=None, header=alt.Header(labelFontWeight="bold")), columns=2,
     ).properties(title=title)

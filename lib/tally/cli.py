@@ -81,24 +81,14 @@ def command_sources(args: argparse.Namespace) -> int:
     return 1 if batch.problems else 0
 
 
-def write_table(frame: "pd.DataFrame", path: Path) -> None:  # noqa: F821 - pandas is imported by the caller
-    """Write a table as CSV or Parquet, by the file's suffix, atomically (write, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    if path.suffix.lower() == ".parquet":
-        frame.to_parquet(partial, index=False)
-    elif path.suffix.lower() == ".csv":
-        frame.to_csv(partial, index=False, date_format="%Y-%m-%d")
-    else:
-        raise SystemExit(f"tally: {path}: unknown table format (use .csv or .parquet)")
-    partial.replace(path)
-
-
 def command_extract(args: argparse.Namespace) -> int:
     from tally.claims import claims_table
     from tally.figures import extract_figures
+    from tally.files import write_table
     from tally.sources import read_sources
 
+    if args.output.suffix.lower() not in (".csv", ".parquet"):  # say so before the work, not after
+        raise SystemExit(f"tally: {args.output}: unknown table format (use .csv or .parquet)")
     batch = read_sources(args.folder)
     print_problems(batch.problems)
     figures = extract_figures(batch.documents)

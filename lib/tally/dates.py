@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from dateutil import parser as date_parser
 
+from tally.sentences import words_of
+
 _MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
                 "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
 _MONTH = rf"(?:{_MONTH_NAMES})\.?"
@@ -73,7 +75,6 @@ _KINDS: tuple[_Kind, ...] = (
     _Kind("same_day", r"(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|the\s+same\s+day\b|by\s+midday\b|at\s+dawn\b",
           (_words("earlier later same midday dawn"),)),
 )
-_WORD = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -116,7 +117,7 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
     """
     found: list[TimeExpression] = []
     if words is None:
-        words = frozenset(_WORD.findall(text.lower()))
+        words = words_of(text)
     if "-" in text and _ISO_DATE.search(text):
         words = words | {"iso-date"}
     possible = tuple(i for i, kind in enumerate(_KINDS) if all(not need.isdisjoint(words) for need in kind.needs))

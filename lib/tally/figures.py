@@ -65,6 +65,7 @@ FIGURES = pa.DataFrameSchema(
     name="figures",
 )
 _METADATA = ("outlet", "site", "published", "title", "url")
+_NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
 _OR_MORE = re.compile(r",?\s*or\s+more\b,?")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
@@ -240,10 +241,9 @@ def read_figures(path: str | Path) -> pd.DataFrame:
     if path.suffix.lower() == ".parquet":
         frame = pd.read_parquet(path)
     elif path.suffix.lower() == ".csv":
+        # Only empty cells of the nullable columns are missing: a group called "None" is text.
         frame = pd.read_csv(path, dtype={"source": str, "claim_id": str}, keep_default_na=False,
-                            na_values={"low": [""], "high": [""], "best": [""], "date": [""], "published": [""],
-                                       "attribution": [""], "cited_outlet": [""], "outlet": [""], "site": [""],
-                                       "title": [""], "url": [""]})
+                            na_values={column: [""] for column in _NULLABLE_COLUMNS})
     else:
         raise ValueError(f"{path}: unknown table format (use .csv or .parquet)")
     return figures_frame(frame.to_dict("records"))

@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from tally.files import write_atomically
+
 _DRAW_FUNCTION = """
 window.tallyDraw = function (id) {
   var spec = JSON.parse(document.getElementById(id + "-spec").textContent);
@@ -39,10 +41,7 @@ def vega_script() -> str:
         pass
     script = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;") + "\n" + _DRAW_FUNCTION
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}.partial")
-        partial.write_text(script, encoding="utf-8")
-        os.replace(partial, cached)
+        write_atomically(cached, script)  # kernels may bundle at once: each writes its own partial file
     except OSError:
         pass  # no writable cache: bundle again next time
     return script

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
+from tally.sentences import words_of
+
 # Vague amounts and the bounds the spec gives them, longest phrase first.
 VAGUE_BOUNDS: dict[str, tuple[int, int]] = {
     "hundreds of thousands": (200_000, 999_999),
@@ -166,7 +168,6 @@ def _is_year_span(first: str, second: str) -> bool:
 _NUMBER_WORDS = frozenset(_SMALL) | {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "scores",
                                      "several", "million", "millions"}
 _DIGIT = re.compile(r"\d")
-_LOWER_WORD = re.compile(r"[a-z]+")
 
 
 def might_hold_a_number(text: str, words: frozenset[str] | None = None) -> bool:
@@ -175,4 +176,4 @@ def might_hold_a_number(text: str, words: frozenset[str] | None = None) -> bool:
     `words` are the text's lower-case words, when the caller has them already."""
     if _DIGIT.search(text):
         return True
-    return not _NUMBER_WORDS.isdisjoint(words if words is not None else _LOWER_WORD.findall(text.lower()))
+    return not _NUMBER_WORDS.isdisjoint(words if words is not None else words_of(text))

@@ -36,6 +36,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from tally.files import PARTIAL_GLOB, write_atomically, write_table
+
 LIBRARY_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = LIBRARY_DIR.parents[1]
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
@@ -156,20 +158,9 @@ def report_key(spec: ReportSpec, sources_key: str, library_key: str) -> str:
 
 # ---- files ---------------------------------------------------------------------------------
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write beside `path`, then rename over it: readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    if isinstance(content, str):
-        partial.write_text(content, encoding="utf-8")
-    else:
-        partial.write_bytes(content)
-    os.replace(partial, path)
-
-
 def remove_partials(folder: Path) -> list[Path]:
     """Remove half-written files an interrupted run left behind; return them."""
-    left = [p for p in folder.glob(".*.partial")] + [p for p in (folder / BUILD_DIR).glob("**/.*.partial")]
+    left = [*folder.glob(PARTIAL_GLOB), *(folder / BUILD_DIR).glob(f"**/{PARTIAL_GLOB}")]
     for path in left:
         path.unlink(missing_ok=True)
     return left
@@ -187,22 +178,27 @@ def read_state(out: Path) -> dict[str, Any]:
 PAGE_STYLE = (LIBRARY_DIR / "report.css")
 
 
+def _page(title: str, header: str, body: str, head_script: str = "") -> str:
+    """An HTML page with tally's style inline: the shell of every report and of the index."""
+    script = f"<script>{head_script}</script>\n" if head_script else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<style>{PAGE_STYLE.read_text(encoding='utf-8')}</style>\n{script}</head>\n<body>\n"
+        f"<header class=\"tally-header\">\n{header}</header>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
+
+
 def page_html(title: str, body: str, generated_at: str, sources_count: int, parameters: dict[str, Any]) -> str:
     """A whole report page: the body exported from the notebook, the chart libraries inlined once."""
     from tally.offline import vega_script
 
     shown = "; ".join(f"{key} = {value}" for key, value in parameters.items() if value not in ("", None, []))
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<title>{html.escape(title)}</title>\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<style>{PAGE_STYLE.read_text(encoding='utf-8')}</style>\n"
-        f"<script>{vega_script()}</script>\n</head>\n<body>\n<header class=\"tally-header\">\n"
-        f"<p><a href=\"index.html\">All reports</a></p>\n<h1>{html.escape(title)}</h1>\n"
-        f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {sources_count} sources"
-        + (f" · {html.escape(shown)}" if shown else "") + "</p>\n</header>\n<main>\n"
-        f"{body}\n</main>\n</body>\n</html>\n"
-    )
+    header = (f"<p><a href=\"index.html\">All reports</a></p>\n<h1>{html.escape(title)}</h1>\n"
+              f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {sources_count} sources"
+              + (f" · {html.escape(shown)}" if shown else "") + "</p>\n")
+    return _page(title, header, body, head_script=vega_script())
 
 
 def export_body(notebook: Any) -> str:
@@ -225,6 +221,17 @@ def export_body(notebook: Any) -> str:
 _WARM_UP = "import tally.charts, tally.claims, tally.figures, tally.sources, tally.views"
 
 
+def _run_code(km: Any, code: str, timeout: float) -> None:
+    """Run `code` in the kernel of `km` and wait for it to finish."""
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=timeout)
+        client.execute_interactive(code, timeout=timeout, store_history=False)
+    finally:
+        client.stop_channels()
+
+
 class KernelPool:
     """One warm Python kernel per worker thread, reused from report to report.
 
@@ -245,7 +252,7 @@ class KernelPool:
     def get(self) -> Any:
         km = getattr(self._local, "km", None)
         if km is not None and km.is_alive():
-            self._reset(km)
+            _run_code(km, "%reset -f", timeout=30)  # a clean namespace; imported modules stay warm
             return km
         for thread in self._warming:
             thread.join()
@@ -253,7 +260,7 @@ class KernelPool:
             km = self._warm.pop() if self._warm else None
         if km is not None and km.is_alive():
             self._local.km = km
-            self._reset(km)
+            _run_code(km, "%reset -f", timeout=30)
             return km
         return self._start()
 
@@ -267,15 +274,10 @@ class KernelPool:
 
     def _warm_one(self) -> None:
         km = self._start(keep=False)
-        client = km.client()
-        client.start_channels()
         try:
-            client.wait_for_ready(timeout=60)
-            client.execute_interactive(_WARM_UP, timeout=120, store_history=False)
+            _run_code(km, _WARM_UP, timeout=120)
         except Exception:  # noqa: BLE001 - a kernel that cannot warm up is replaced when used
             pass
-        finally:
-            client.stop_channels()
         with self._lock:
             self._warm.append(km)
 
@@ -292,16 +294,6 @@ class KernelPool:
         if keep:
             self._local.km = km
         return km
-
-    @staticmethod
-    def _reset(km: Any) -> None:
-        client = km.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=30)
-            client.execute_interactive("%reset -f", timeout=30, store_history=False)
-        finally:
-            client.stop_channels()
 
     def discard(self) -> None:
         """Drop this thread's kernel (after a failure), so that the next report gets a fresh one."""
@@ -507,10 +499,7 @@ def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
 
     batch = read_sources(sources)
     figures = extract_figures(batch.documents)
-    figures_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = figures_path.with_name(f".{figures_path.name}.partial")
-    figures.to_parquet(partial, index=False)
-    os.replace(partial, figures_path)
+    write_table(figures, figures_path)
     counted = figures[figures["category"] != "other"]
     return {
         "sources": int(len(batch.documents)),
@@ -538,15 +527,11 @@ def index_html(specs: list[ReportSpec], reports_state: dict[str, Any], out: Path
                     f"<td>{html.escape(entry.get('rendered_at', '—'))}</td><td>{note}</td></tr>")
     problems = "".join(f"<li>{html.escape(p)}</li>" for p in facts.get("problems", []))
     problem_block = (f"<h2>Problems with the sources</h2><ul>{problems}</ul>" if problems else "")
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>tally reports</title>\n"
-        f"<style>{PAGE_STYLE.read_text(encoding='utf-8')}</style>\n</head>\n<body>\n"
-        "<header class=\"tally-header\"><h1>tally reports</h1>\n"
-        f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {facts['sources']} sources "
-        f"({facts['figures']} figures).</p></header>\n<main>\n"
-        "<table class=\"tally-table\"><thead><tr><th>Report</th><th>Status</th><th>Rendered</th><th>Note</th></tr>"
-        f"</thead><tbody>{''.join(rows)}</tbody></table>\n{problem_block}\n</main>\n</body>\n</html>\n"
-    )
+    header = (f"<h1>tally reports</h1>\n<p class=\"tally-meta\">Generated {html.escape(generated_at)} from "
+              f"{facts['sources']} sources ({facts['figures']} figures).</p>\n")
+    table = ("<table class=\"tally-table\"><thead><tr><th>Report</th><th>Status</th><th>Rendered</th><th>Note</th>"
+             f"</tr></thead><tbody>{''.join(rows)}</tbody></table>\n{problem_block}")
+    return _page("tally reports", header, table)
 
 
 def tqdm_progress(items: Iterable[Any], total: int) -> Iterable[Any]:

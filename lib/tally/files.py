@@ -1,0 +1,54 @@
+"""Writing files so that readers never see half of one: write beside the target, then rename.
+
+Every file tally writes (tables, reports, the index, render state, the chart bundle
+cache) goes through here. The partial file's name carries the process and thread,
+so that two writers of the same target never share one; an interrupted run leaves
+only `.NAME.*.partial` files, which `tally render` removes at its next start.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PARTIAL_GLOB = ".*.partial"
+
+
+def _partial_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
+
+
+def write_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Call `write(partial_path)`, then rename the partial file over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = _partial_path(path)
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write text (UTF-8) or bytes to `path`: readers see the old file or the new one, never half."""
+    if isinstance(content, str):
+        write_with(path, lambda partial: partial.write_text(content, encoding="utf-8"))
+    else:
+        write_with(path, lambda partial: partial.write_bytes(content))
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as CSV or Parquet, by the file's suffix, atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        write_with(path, lambda partial: frame.to_parquet(partial, index=False))
+    elif suffix == ".csv":
+        write_with(path, lambda partial: frame.to_csv(partial, index=False, date_format="%Y-%m-%d"))
+    else:
+        raise ValueError(f"{path}: unknown table format (use .csv or .parquet)")
