@@ -2,9 +2,7 @@
 
     .venv/bin/python benchmarks/extract.py [--articles 20000] [--sources data/sources]
 
-Each synthetic article is a bundled one with every digit re-drawn (so numbers,
-and the work of reading them, differ) and its publication date shifted. The
-corpus is built in memory, then extracted in one process at three sizes (a
+The corpus (see corpus.py) is built in memory, then extracted in one process at three sizes (a
 quarter, a half, all) to show whether time grows linearly with the corpus.
 Prints articles per second, MB of text per second and peak memory (RSS).
 """
@@ -12,8 +10,6 @@ Prints articles per second, MB of text per second and peak memory (RSS).
 from __future__ import annotations
 
 import argparse
-import random
-import re
 import resource
 import sys
 import time
@@ -22,23 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from corpus import varied_corpus  # noqa: E402
 from tally.figures import extract_figures  # noqa: E402
 from tally.sources import load_sources  # noqa: E402
-
-
-def varied_corpus(documents: pd.DataFrame, count: int, seed: int = 7) -> pd.DataFrame:
-    """`count` documents, each a bundled one with its digits re-drawn and its date shifted."""
-    generator = random.Random(seed)
-    templates = documents.to_dict("records")
-    rows = []
-    for index in range(count):
-        template = templates[index % len(templates)]
-        text = re.sub(r"\d", lambda _: str(generator.randint(1, 9)), template["text"])
-        published = template["published"] + pd.Timedelta(days=generator.randint(0, 60))
-        rows.append({**template, "source": f"synthetic_{index:06d}_{template['source']}", "text": text,
-                     "published": published})
-    return pd.DataFrame(rows)
 
 
 def peak_rss_mb() -> float:

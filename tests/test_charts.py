@@ -115,3 +115,51 @@ def test_notebook_list_parameters(value, expected):
     from tally.figures import as_list
 
     assert as_list(value) == expected
+
+
+def archive(count: int, days: int = 90, outlets: int = 6) -> pd.DataFrame:
+    """`count` figures spread over days, outlets, categories and kinds of bound, as an archive gives."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    kinds = [(3000, 3000), (4000, 5000), (1000, None), (None, 500)]
+    picks = rng.integers(0, len(kinds), count)
+    frame = pd.DataFrame({column: [value] * count for column, value in figure().items()})
+    frame["low"] = pd.array([kinds[k][0] for k in picks], dtype="Int64")
+    frame["high"] = pd.array([kinds[k][1] for k in picks], dtype="Int64")
+    frame["best"] = frame["low"].fillna(frame["high"])
+    frame["date"] = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, days, count), unit="D")
+    frame["outlet"] = [f"Outlet {n}" for n in rng.integers(0, outlets, count)]
+    frame["category"] = rng.choice(["evacuated", "surrendered", "killed", "wounded"], count)
+    frame["source"] = [f"a{n}.txt" for n in range(count)]
+    frame["claim_id"] = frame["source"]
+    return figures_frame(frame)
+
+
+@pytest.mark.parametrize("draw", [charts.figures_by_date, charts.outlets_compared])
+def test_a_chart_of_an_archive_folds_figures_and_stays_small(draw):
+    figures = archive(120_000)
+    spec = draw(figures).to_dict()  # the default data transformer would refuse 5,000+ rows
+    payload = json.dumps(spec)
+    assert len(payload) < 300_000
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) <= charts.MAX_MARKS
+    assert "120,000 figures: each mark is what one outlet reported" in spec["title"]["subtitle"]
+    assert {"figures", "span_low", "span_high", "bound"} <= set(rows[0])
+
+
+def test_folded_marks_count_every_figure_and_span_its_values():
+    figures = archive(5_000, days=8, outlets=2)  # 8 x 2 x 4 categories x 4 bounds = 256 marks
+    marks, subtitle = charts.marks_for(figures)
+    assert "in one day" in subtitle and len(marks) <= charts.MAX_MARKS
+    assert marks["figures"].sum() == len(figures)
+    exact = marks[marks["bound"] == charts.BOUND_EXACT]
+    assert (exact["value"] == 3000).all() and (exact["span_low"] == 3000).all()
+    ranges = marks[marks["bound"] == charts.BOUND_RANGE]
+    assert (ranges["span_low"] == 4000).all() and (ranges["span_high"] == 5000).all()
+    assert marks["value_text"].str.contains("figures from").any()
+
+
+def test_a_small_table_is_drawn_one_mark_per_figure():
+    marks, subtitle = charts.marks_for(table(figure(), figure(claim_id="c2", outlet="Other Post")))
+    assert subtitle == "" and marks["figures"].tolist() == [1, 1]

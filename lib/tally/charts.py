@@ -33,23 +33,28 @@ CATEGORY_TITLES = {
     "killed": "Killed", "wounded": "Wounded", "rescued": "Rescued or freed", "remaining": "Still inside",
     "strength": "Fighters at large (strength)", "other": "Other counts of people",
 }
-TOOLTIP = [
-    alt.Tooltip("quantity_text:N", title="Words"),
-    alt.Tooltip("value_text:N", title="Read as"),
-    alt.Tooltip("category:N", title="Category"),
-    alt.Tooltip("group:N", title="Who"),
-    alt.Tooltip("day_label:N", title="Day it refers to"),
-    alt.Tooltip("date_basis:N", title="How the day was found"),
-    alt.Tooltip("attribution:N", title="Quoted"),
-    alt.Tooltip("cited_outlet:N", title="Via agency"),
-    alt.Tooltip("outlet:N", title="Outlet"),
-    alt.Tooltip("published_day:N", title="Published"),
-    alt.Tooltip("source:N", title="Source file"),
-    alt.Tooltip("sentence:N", title="Sentence"),
+_TOOLTIP_FIELDS = [
+    ("quantity_text:N", "Words"), ("value_text:N", "Read as"), ("category:N", "Category"), ("group:N", "Who"),
+    ("day_label:N", "Day it refers to"), ("date_basis:N", "How the day was found"), ("attribution:N", "Quoted"),
+    ("cited_outlet:N", "Via agency"), ("outlet:N", "Outlet"), ("published_day:N", "Published"),
+    ("source:N", "Source file"), ("sentence:N", "Sentence"),
 ]
+TOOLTIP = [alt.Tooltip(field, title=title) for field, title in _TOOLTIP_FIELDS]
+# A mark that folds many figures says so in its tooltip's words.
+_FOLDED_TITLES = {"Words": "Most frequent words", "Read as": "Values", "Who": "Most often who",
+                  "Quoted": "Most often quoted", "Source file": "Sources", "Sentence": "Example",
+                  "Day it refers to": "Day (or first day of the period)"}
 _MAX_TOOLTIP_SENTENCE = 300
-# Altair refuses more rows than this by default; charts aggregate before reaching it.
+_MAX_EXAMPLE_SENTENCE = 120  # a folded mark's example is shorter: there can be hundreds of them
+# Altair refuses more rows than this by default; charts aggregate long before reaching it.
 MAX_CHART_ROWS = 5000
+# Above this many figures a chart draws one mark per outlet, category, day and kind of bound
+# (each figure's sentence would make a report of a large archive too heavy to open).
+DETAIL_LIMIT = 300
+# At most this many marks: above it, days are grouped into weeks, then months.
+MAX_MARKS = 300
+_PERIODS = (("day", None), ("week", "W-SUN"), ("month", "M"))
+_GROUP_KEYS = ["day", "outlet", "category", "bound"]
 
 
 def _day(values: pd.Series) -> pd.Series:
@@ -103,10 +108,83 @@ def chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
     rows["sentence"] = rows["sentence"].str.slice(0, _MAX_TOOLTIP_SENTENCE)
     for column in ("outlet", "attribution", "cited_outlet"):
         rows[column] = rows[column].fillna("—" if column != "outlet" else "unknown outlet")
-    columns = ["source", "outlet", "category", "group", "quantity_text", "value_text", "value", "span_low",
-               "span_high", "bound", "day", "day_label", "published_day", "date_basis", "attribution", "cited_outlet",
-               "sentence", "claim_id"]
-    return rows[columns].astype({"value": "float64", "span_low": "float64", "span_high": "float64"})
+    rows["figures"] = 1
+    return rows[CHART_COLUMNS].astype({"value": "float64", "span_low": "float64", "span_high": "float64"})
+
+
+CHART_COLUMNS = ["source", "outlet", "category", "group", "quantity_text", "value_text", "value", "span_low",
+                 "span_high", "bound", "day", "day_label", "published_day", "date_basis", "attribution",
+                 "cited_outlet", "sentence", "figures"]
+
+
+def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT,
+              max_marks: int = MAX_MARKS) -> tuple[pd.DataFrame, str]:
+    """What a chart draws for these (dated) figures, and a subtitle saying what one mark is.
+
+    Up to `detail_limit` figures, one mark each (`chart_rows`). Above it, one mark
+    per outlet, category, period and kind of bound (`aggregate_rows`), the period
+    being the day, or the week or month when days would give more than `max_marks`.
+    """
+    rows = chart_rows(figures)
+    if len(rows) <= detail_limit:
+        return rows, ""
+    for period, frequency in _PERIODS:
+        marks = aggregate_rows(rows, frequency)
+        if len(marks) <= max_marks:
+            break
+    shown = marks.nlargest(max_marks, "figures", keep="first").sort_values(_GROUP_KEYS, kind="stable")
+    subtitle = (f"{len(rows):,} figures: each mark is what one outlet reported for one category in one {period} "
+                f"(the median; a bar spans the lowest to the highest). Hover for how many and an example.")
+    if len(shown) < len(marks):
+        subtitle += f" Showing the {len(shown):,} marks with the most figures of {len(marks):,}."
+    return shown.reset_index(drop=True), subtitle
+
+
+def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
+    """Chart rows folded into one per outlet, category, day (or period) and kind of bound.
+
+    `value` is the median; the span runs from the lowest to the highest value or bound;
+    the words, group, quoted source and agency are the most frequent ones; the sentence
+    is an example holding the most frequent words; `figures` counts the rows folded.
+    """
+    rows = rows.copy()
+    if frequency:  # the period's first day, as the ISO string the axis reads
+        days = pd.to_datetime(rows["day"])
+        rows["day"] = days.dt.to_period(frequency).dt.start_time.dt.strftime("%Y-%m-%d")
+    rows["low_seen"] = rows[["span_low", "value"]].min(axis=1)
+    rows["high_seen"] = rows[["span_high", "value"]].max(axis=1)
+    rows["published_at"] = pd.to_datetime(rows["published_day"])  # min and max of strings are slow
+    grouped = rows.groupby(_GROUP_KEYS, sort=True, dropna=False)
+    marks = grouped.agg(value=("value", "median"), span_low=("low_seen", "min"), span_high=("high_seen", "max"),
+                        figures=("value", "size"), sources=("source", "nunique"),
+                        first_published=("published_at", "min"), last_published=("published_at", "max"),
+                        ).reset_index()
+    for column in ("first_published", "last_published"):
+        marks[column] = _day(marks[column]).fillna("unknown")
+    for column in ("quantity_text", "group", "attribution", "cited_outlet", "date_basis"):
+        marks = marks.merge(_most_frequent(rows, column), on=_GROUP_KEYS, how="left")
+    example = rows.drop_duplicates(_GROUP_KEYS + ["quantity_text"])[_GROUP_KEYS + ["quantity_text", "sentence",
+                                                                                 "source"]]
+    marks = marks.merge(example, on=_GROUP_KEYS + ["quantity_text"], how="left")
+    marks["value_text"] = [
+        f"{count:,} figures from {sources:,} sources: median {value:,.0f}, lowest {low:,.0f}, highest {high:,.0f}"
+        if count > 1 else f"{value:,.0f}"
+        for count, sources, value, low, high in zip(marks["figures"], marks["sources"], marks["value"],
+                                                    marks["span_low"], marks["span_high"])]
+    marks["sentence"] = marks["sentence"].str.slice(0, _MAX_EXAMPLE_SENTENCE)
+    marks["source"] = [source if count == 1 else f"{source} and {count - 1:,} more"
+                       for source, count in zip(marks["source"], marks["sources"])]
+    marks["published_day"] = [first if first == last else f"{first} to {last}"
+                              for first, last in zip(marks["first_published"], marks["last_published"])]
+    marks["day_label"] = marks["day"]
+    return marks[CHART_COLUMNS].astype({"value": "float64", "span_low": "float64", "span_high": "float64"})
+
+
+def _most_frequent(rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per mark, the most frequent value of `column` (the first seen among equals)."""
+    counts = rows.groupby(_GROUP_KEYS + [column], sort=False, dropna=False).size().rename("count").reset_index()
+    counts = counts.sort_values("count", ascending=False, kind="stable")
+    return counts.drop_duplicates(_GROUP_KEYS)[_GROUP_KEYS + [column]]
 
 
 def _day_axis(title: str = "Day the figure refers to") -> alt.X:
@@ -137,7 +215,7 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
     with a triangle pointing the open way. Clicking the legend keeps one outlet;
     the menu under the chart keeps one category. Figures with no day are not drawn.
     """
-    rows = chart_rows(figures[figures["date"].notna()])
+    rows, subtitle = marks_for(figures[figures["date"].notna()])
     outlets = sorted(rows["outlet"].unique())
     categories = sorted(rows["category"].unique())
     pick_outlet = _outlet_pick()
@@ -147,7 +225,7 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
     base = alt.Chart(rows).encode(
         x=_day_axis(),
         color=alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets)),
-        tooltip=TOOLTIP,
+        tooltip=_tooltip(subtitle),
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.12)),
     ).transform_filter(pick_category)
     spans = base.transform_filter(alt.datum.bound != BOUND_EXACT).mark_rule(strokeWidth=2).encode(
@@ -157,14 +235,16 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
             domain=[BOUND_RANGE, BOUND_AT_LEAST, BOUND_AT_MOST], range=[[1, 0], [4, 3], [4, 3]]), legend=None),
     )
     points = base.mark_point(size=90, filled=True).encode(y=_value_axis(), shape=_bound_shape())
+    if subtitle:
+        points = points.encode(size=_figures_size())
     return (spans + points).add_params(pick_outlet, pick_category).properties(
-        title=title, width=640, height=340)
+        title=_title(title, subtitle), width=640, height=340)
 
 
 def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet reported, per category") -> alt.Chart:
     """Per category, each outlet's figures over the days they refer to, joined by a line per outlet:
     where outlets disagree about the same day, their lines part."""
-    rows = chart_rows(figures[figures["date"].notna()])
+    rows, subtitle = marks_for(figures[figures["date"].notna()])
     outlets = sorted(rows["outlet"].unique())
     pick_outlet = _outlet_pick()
     base = alt.Chart(rows).encode(
@@ -174,10 +254,28 @@ def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet repor
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.1)),
     )
     lines = base.mark_line(strokeWidth=1).encode(detail="outlet:N")
-    points = base.mark_point(size=70, filled=True).encode(shape=_bound_shape(), tooltip=TOOLTIP)
+    points = base.mark_point(size=70, filled=True).encode(shape=_bound_shape(), tooltip=_tooltip(subtitle))
+    if subtitle:
+        points = points.encode(size=_figures_size())
     return (lines + points).add_params(pick_outlet).properties(width=300, height=180).facet(
         facet=alt.Facet("category:N", title=None, header=alt.Header(labelFontWeight="bold")), columns=2,
-    ).properties(title=title)
+    ).properties(title=_title(title, subtitle))
+
+
+def _title(title: str, subtitle: str) -> alt.TitleParams | str:
+    return alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=11) if subtitle else title
+
+
+def _tooltip(subtitle: str) -> list[alt.Tooltip]:
+    """The per-figure tooltip; for folded marks, with the number of figures first and 'Example' words."""
+    if not subtitle:
+        return TOOLTIP
+    return [alt.Tooltip("figures:Q", title="Figures", format=",")] + [
+        alt.Tooltip(field, title=_FOLDED_TITLES.get(title, title)) for field, title in _TOOLTIP_FIELDS]
+
+
+def _figures_size() -> alt.Size:
+    return alt.Size("figures:Q", title="Figures per mark", scale=alt.Scale(range=[30, 500]))
 
 
 def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quoted for figures, per outlet") -> alt.Chart:

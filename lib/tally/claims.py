@@ -33,6 +33,9 @@ CLAIMS = pa.DataFrameSchema(
     strict=True,
     name="claims",
 )
+# The figures columns `claims_table` reads.
+CLAIM_INPUT_COLUMNS = ("claim_id", "category", "group", "low", "high", "best", "date", "published", "source", "start",
+                       "outlet", "attribution")
 _GROUP_WORD = re.compile(r"[a-z]+")
 
 
@@ -44,24 +47,49 @@ def _group_words(group: str) -> frozenset[str]:
 def link_claims(figures: pd.DataFrame) -> pd.DataFrame:
     """Give each figure a claim_id: figures with the same category, unit and bounds, compatible
     dates (equal, or one undated) and overlapping group words share one."""
-    figures = figures.copy()
-    claim_ids = [""] * len(figures)
-    members: dict[tuple, list[tuple[int, object, frozenset[str]]]] = {}
-    for position, row in enumerate(figures.itertuples(index=False)):
-        key = (row.category, row.unit, _bound(row.low), _bound(row.high))
-        words = _group_words(row.group)
-        date = None if pd.isna(row.date) else row.date
-        claim = None
-        for other_position, other_date, other_words in members.get(key, []):
-            if (date is None or other_date is None or date == other_date) and (words & other_words):
-                claim = claim_ids[other_position]
-                break
-        if claim is None:
-            claim = _claim_name(key, date, row.source, row.start)
-        claim_ids[position] = claim
-        members.setdefault(key, []).append((position, date, words))
-    figures["claim_id"] = claim_ids
-    return figures
+    return ClaimLinker().link(figures)
+
+
+class ClaimLinker:
+    """Links figures to claims one table at a time, so that a stream of chunks gets the same
+    claim ids as the whole table would.
+
+    A figure joins the claim of the first earlier figure with the same category,
+    unit and bounds, a compatible date and a group word in common. Instead of
+    scanning earlier figures, the linker keeps, per (bounds, date, word) and per
+    (bounds, word), the first figure seen: memory grows with distinct claims, not
+    with the text read.
+    """
+
+    def __init__(self) -> None:
+        self._position = 0
+        self._by_day: dict[tuple, tuple[int, str]] = {}  # (key, date or None, word) -> first (position, claim)
+        self._any_day: dict[tuple, tuple[int, str]] = {}  # (key, word) -> first (position, claim)
+
+    def link(self, figures: pd.DataFrame) -> pd.DataFrame:
+        """A copy of `figures` with `claim_id` filled in, continuing from the tables linked before."""
+        claim_ids = []
+        columns = [figures[name].tolist() for name in ("category", "unit", "low", "high", "group", "date",
+                                                        "source", "start")]
+        for category, unit, low, high, group, date, source, start in zip(*columns):
+            key = (category, unit, _bound(low), _bound(high))
+            words = _group_words(group)
+            date = None if pd.isna(date) else date
+            if date is None:
+                found = [self._any_day.get((key, word)) for word in words]
+            else:
+                found = [self._by_day.get((key, day, word)) for word in words for day in (date, None)]
+            earlier = min((hit for hit in found if hit is not None), default=None)
+            claim = earlier[1] if earlier else _claim_name(key, date, source, start)
+            entry = (self._position, claim)
+            for word in words:
+                self._by_day.setdefault((key, date, word), entry)
+                self._any_day.setdefault((key, word), entry)
+            self._position += 1
+            claim_ids.append(claim)
+        linked = figures.copy()
+        linked["claim_id"] = pd.Series(claim_ids, index=figures.index, dtype=object)
+        return linked
 
 
 def _bound(value) -> int | None:
@@ -93,9 +121,9 @@ def claims_table(figures: pd.DataFrame) -> pd.DataFrame:
         "first_published": grouped["published"].min().values,
         "reports": grouped.size().values,
         "sources": grouped["source"].nunique().values,
-        "outlets": grouped["outlet"].agg(_joined).values,
-        "attributions": grouped["attribution"].agg(_joined).values,
     })
+    for column, values in (("outlets", "outlet"), ("attributions", "attribution")):
+        table[column] = _joined_per_claim(ordered, values, table["claim_id"])
     for column in ("low", "high", "best", "reports", "sources"):
         table[column] = table[column].astype("Int64")
     for column in ("date", "first_published"):
@@ -103,8 +131,18 @@ def claims_table(figures: pd.DataFrame) -> pd.DataFrame:
     return CLAIMS.validate(table)
 
 
-def _joined(values: pd.Series) -> str:
-    return ", ".join(dict.fromkeys(str(v) for v in values.dropna() if str(v)))
+def _joined_per_claim(ordered: pd.DataFrame, column: str, claim_ids: pd.Series) -> list[str]:
+    """Per claim, the distinct non-empty values of `column` in order, ', '-joined.
+
+    Most claims have one value: only those with several are joined in Python (a
+    per-group function over a large archive's claims takes minutes)."""
+    pairs = ordered[["claim_id", column]].dropna()
+    pairs = pairs[pairs[column].astype(str) != ""].drop_duplicates()
+    several = pairs["claim_id"].duplicated(keep=False)
+    joined = dict(zip(pairs.loc[~several, "claim_id"], pairs.loc[~several, column].astype(str)))
+    for claim, values in pairs[several].groupby("claim_id", sort=False)[column]:
+        joined[claim] = ", ".join(str(value) for value in values)
+    return [joined.get(claim, "") for claim in claim_ids]
 
 
 def _dtype(column: str) -> str:

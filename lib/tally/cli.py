@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     extract = commands.add_parser("extract", help="extract the figures table from a folder of sources")
     extract.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
     extract.add_argument("-o", "--output", type=Path, default=DEFAULT_FIGURES,
-                         help="where to write the figures: .csv or .parquet (default %(default)s)")
+                         help="where to write the figures: .csv or .parquet (default %(default)s); "
+                              "claims are written beside it (claims.csv or claims.parquet)")
+    _extract_options(extract)
     extract.set_defaults(handler=command_extract)
 
     score = commands.add_parser("score", help="score the extractor against an annotated gold table")
@@ -43,6 +45,18 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     return args.handler(args)
+
+
+def _extract_options(parser: argparse.ArgumentParser) -> None:
+    # Literal here, checked again by tally.streaming: building the parser must not import pandas,
+    # so that `tally render` with nothing to do stays fast.
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="local: processes on this machine; dask: a Dask cluster (pip install 'tally[dask]')")
+    parser.add_argument("--scheduler", default=None,
+                        help="with --engine dask: the scheduler's address (default: a local cluster for the run)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    parser.add_argument("--chunk-size", type=int, default=None,
+                        help="sources per task; memory grows with chunk size times workers (default 200)")
 
 
 def _render_options(parser: argparse.ArgumentParser) -> None:
@@ -82,23 +96,40 @@ def command_sources(args: argparse.Namespace) -> int:
 
 
 def command_extract(args: argparse.Namespace) -> int:
-    from tally.claims import claims_table
-    from tally.figures import extract_figures
-    from tally.files import write_table
-    from tally.sources import read_sources
+    from tally.streaming import extract_folder, table_writer_for
 
-    if args.output.suffix.lower() not in (".csv", ".parquet"):  # say so before the work, not after
-        raise SystemExit(f"tally: {args.output}: unknown table format (use .csv or .parquet)")
-    batch = read_sources(args.folder)
-    print_problems(batch.problems)
-    figures = extract_figures(batch.documents)
-    write_table(figures, args.output)
+    try:
+        table_writer_for(args.output)  # say so before the work, not after
+    except ValueError as error:
+        raise SystemExit(f"tally: {error}") from None
+    if not args.folder.is_dir():
+        print(f"tally: {args.folder}: no such folder of sources", file=sys.stderr)
+        return 2
+    if args.engine != "dask" and args.scheduler:
+        print("tally: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
     claims_path = args.output.with_name(f"claims{args.output.suffix}")
-    write_table(claims_table(figures), claims_path)
-    counted = figures[figures["category"] != "other"]
-    print(f"{len(batch.documents)} sources -> {len(counted)} figures ({len(figures) - len(counted)} other) "
-          f"-> {counted['claim_id'].nunique()} claims; wrote {args.output} and {claims_path}")
-    return 1 if any(p.severity == "error" for p in batch.problems) else 0
+    summary = extract_folder(args.folder, args.output, engine=args.engine, workers=args.workers,
+                             chunk_size=args.chunk_size, scheduler=args.scheduler, claims_output=claims_path,
+                             progress=tqdm_sources)
+    print_problems(summary.problems)
+    print(f"{summary.sources} sources -> {summary.counted} figures ({summary.figures - summary.counted} other) "
+          f"-> {summary.claims} claims in {summary.seconds:.1f} s; wrote {args.output} and {claims_path}")
+    return 1 if summary.failed else 0
+
+
+def tqdm_sources(total: int):
+    """A progress bar over the sources, on standard error (silent when it is not a terminal)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="extract", unit="source", file=sys.stderr, disable=None)
+
+    def advance(done: int) -> None:
+        bar.update(done)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
 
 
 def command_score(args: argparse.Namespace) -> int:
@@ -134,7 +165,8 @@ def command_render(args: argparse.Namespace) -> int:
 def command_run(args: argparse.Namespace) -> int:
     """The main job: every stage in order, saying what each wrote, ending at reports/index.html."""
     status = command_sources(argparse.Namespace(folder=args.sources))
-    status |= command_extract(argparse.Namespace(folder=args.sources, output=DEFAULT_FIGURES))
+    status |= command_extract(argparse.Namespace(folder=args.sources, output=DEFAULT_FIGURES, engine="local",
+                                                 scheduler=None, workers=args.workers, chunk_size=None))
     status |= command_render(args)
     return status
 

@@ -82,9 +82,11 @@ def extract_figures(documents: pd.DataFrame) -> pd.DataFrame:
     return link_claims(figures_frame(rows))
 
 
-def figures_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Build and check a figures table from row dictionaries (claim_id may still be empty)."""
-    frame = pd.DataFrame(rows, columns=list(FIGURES.columns))
+def figures_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Build and check a figures table from row dictionaries or a table read from a file
+    (claim_id may still be empty)."""
+    frame = pd.DataFrame(rows, columns=list(FIGURES.columns)) if not isinstance(rows, pd.DataFrame) else (
+        rows.reindex(columns=list(FIGURES.columns)).copy())
     for column in ("start", "end", "low", "high", "best", "paragraph"):
         frame[column] = frame[column].astype("Int64")
     for column in ("date", "published"):
@@ -230,7 +232,7 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
 
 
 def _as_date(value: Any) -> date | None:
-    if value is None or (not isinstance(value, date) and pd.isna(value)):
+    if value is None or pd.isna(value):  # NaT is a datetime too, so test for missing first
         return None
     return pd.Timestamp(value).date()
 
@@ -246,7 +248,7 @@ def read_figures(path: str | Path) -> pd.DataFrame:
                             na_values={column: [""] for column in _NULLABLE_COLUMNS})
     else:
         raise ValueError(f"{path}: unknown table format (use .csv or .parquet)")
-    return figures_frame(frame.to_dict("records"))
+    return figures_frame(frame)
 
 
 def filter_figures(figures: pd.DataFrame, categories: Sequence[str] = (), outlets: Sequence[str] = (),

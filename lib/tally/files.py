@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,15 +25,22 @@ def _partial_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
 
 
-def write_with(path: Path, write: Callable[[Path], object]) -> None:
-    """Call `write(partial_path)`, then rename the partial file over `path`."""
+@contextmanager
+def partial_file(path: Path) -> Iterator[Path]:
+    """A partial file to write `path` into: renamed over `path` if the block ends cleanly, removed if not."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = _partial_path(path)
     try:
-        write(partial)
+        yield partial
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def write_with(path: Path, write: Callable[[Path], object]) -> None:
+    """Call `write(partial_path)`, then rename the partial file over `path`."""
+    with partial_file(path) as partial:
+        write(partial)
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:

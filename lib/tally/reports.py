@@ -191,14 +191,17 @@ def _page(title: str, header: str, body: str, head_script: str = "") -> str:
 
 
 def page_html(title: str, body: str, generated_at: str, sources_count: int, parameters: dict[str, Any]) -> str:
-    """A whole report page: the body exported from the notebook, the chart libraries inlined once."""
+    """A whole report page: the body exported from the notebook, the chart libraries inlined once if it has charts."""
     from tally.offline import vega_script
 
     shown = "; ".join(f"{key} = {value}" for key, value in parameters.items() if value not in ("", None, []))
     header = (f"<p><a href=\"index.html\">All reports</a></p>\n<h1>{html.escape(title)}</h1>\n"
               f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {sources_count} sources"
               + (f" · {html.escape(shown)}" if shown else "") + "</p>\n")
-    return _page(title, header, body, head_script=vega_script())
+    # Only pages with a chart carry the chart libraries (0.9 MB); article text cannot fake the
+    # marker, since its quotes are escaped.
+    has_chart = '<div class="tally-chart"' in body
+    return _page(title, header, body, head_script=vega_script() if has_chart else "")
 
 
 def export_body(notebook: Any) -> str:
@@ -494,19 +497,16 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
 
 def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
     """Extract the figures once for all reports; return the facts the report set expands over."""
-    from tally.figures import extract_figures
-    from tally.sources import read_sources
+    from tally.streaming import extract_folder
 
-    batch = read_sources(sources)
-    figures = extract_figures(batch.documents)
-    write_table(figures, figures_path)
-    counted = figures[figures["category"] != "other"]
+    summary = extract_folder(sources, figures_path)
     return {
-        "sources": int(len(batch.documents)),
-        "problems": [str(problem) for problem in batch.problems],
-        "figures": int(len(counted)),
-        "outlets": sorted(batch.documents["outlet"].dropna().unique().tolist()),
-        "categories": sorted(counted["category"].unique().tolist()),
+        "sources": summary.sources,
+        "problems": [str(problem) for problem in summary.problems],
+        "figures": summary.counted,
+        "outlets": summary.outlets,
+        "categories": summary.categories,
+        "extract_seconds": round(summary.seconds, 2),
     }
 
 

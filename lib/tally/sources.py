@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -75,46 +76,100 @@ class SourceBatch:
     problems: list[Problem]
 
 
-def load_sources(path: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> pd.DataFrame:
-    """Load every source in `path` into the documents table.
+def load_sources(path: str | Path, max_bytes: int = MAX_SOURCE_BYTES, outlets: Sequence[str] = (),
+                 limit: int | None = None) -> pd.DataFrame:
+    """Load the sources in `path` into the documents table (see `read_sources` for `outlets`, `limit`).
 
     The problems found are kept in `documents.attrs["problems"]` (a list of
     `Problem`); use `read_sources` to get them separately.
     """
-    batch = read_sources(path, max_bytes=max_bytes)
+    batch = read_sources(path, max_bytes=max_bytes, outlets=outlets, limit=limit)
     batch.documents.attrs["problems"] = batch.problems
     return batch.documents
 
 
-def read_sources(path: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> SourceBatch:
-    """Load a folder of sources; return the documents table and every problem found."""
+def read_sources(path: str | Path, max_bytes: int = MAX_SOURCE_BYTES, outlets: Sequence[str] = (),
+                 limit: int | None = None) -> SourceBatch:
+    """Load a folder of sources; return the documents table and every problem found.
+
+    With `outlets`, only sources from those outlets are kept; with `limit`, reading
+    stops once that many documents are kept (the first by file name), so that a view
+    of a few sources does not read a whole archive.
+    """
+    listing = list_sources(path)
+    problems = list(listing.problems)
+    rows = []
+    seen = DuplicateFilter()
+    for name in listing.names:
+        if limit is not None and len(rows) >= limit:
+            break
+        found, found_problems = read_documents(listing.folder, [name], listing.manifest, max_bytes)
+        problems.extend(found_problems)
+        for row in found:
+            if outlets and row["outlet"] not in outlets:
+                continue
+            duplicate = seen.problem(row["source"], row["content_sha1"])
+            if duplicate:
+                problems.append(duplicate)
+                continue
+            problems.extend(Problem(row["source"], warning, "warning") for warning in row["warnings"])
+            rows.append(row)
+    return SourceBatch(documents_frame(rows), problems)
+
+
+@dataclass
+class SourceListing:
+    """What a folder holds: its manifest, the names of the files to read, the problems found listing them."""
+
+    folder: Path
+    manifest: dict[str, ManifestEntry]
+    names: list[str]
+    problems: list[Problem]
+
+
+def list_sources(path: str | Path) -> SourceListing:
+    """Read a folder's manifest and list its sources, without reading them (cheap for a large archive)."""
     folder = Path(path)
     if not folder.is_dir():
         raise SourceError(str(folder), "not a folder of sources")
     problems: list[Problem] = []
     manifest = read_manifest(folder, problems)
-    rows = []
-    seen_hashes: dict[str, str] = {}
-    for file in list_source_files(folder, manifest, problems):
+    names = list_source_files(folder, manifest, problems)
+    return SourceListing(folder, manifest, names, problems)
+
+
+def read_documents(folder: Path, names: Sequence[str], manifest: dict[str, ManifestEntry],
+                   max_bytes: int = MAX_SOURCE_BYTES) -> tuple[list[dict], list[Problem]]:
+    """Documents-table rows for the named files (warnings as lists), and the problems of those that fail."""
+    rows, problems = [], []
+    for name in names:
         try:
-            row = read_source(folder, file, manifest.get(file), max_bytes)
+            row = read_source(folder, name, manifest.get(name), max_bytes)
         except SourceError as error:
             problems.append(error.problem)
             continue
-        duplicate_of = seen_hashes.get(row["content_sha1"])
-        if duplicate_of is not None:
-            problems.append(Problem(file, f"same text as {duplicate_of}; left out as a duplicate"))
-            continue
-        seen_hashes[row["content_sha1"]] = file
-        problems.extend(Problem(file, warning, "warning") for warning in row["warnings"])
-        row["warnings"] = "; ".join(row["warnings"])
         rows.append(row)
-    return SourceBatch(documents_frame(rows), problems)
+    return rows, problems
+
+
+class DuplicateFilter:
+    """Spots a source whose text was already seen under another name (the first by name is kept)."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, str] = {}
+
+    def problem(self, name: str, content_sha1: str) -> Problem | None:
+        """A problem naming the earlier file when `name` repeats one; None the first time a text is seen."""
+        earlier = self._first.setdefault(content_sha1, name)
+        if earlier != name:
+            return Problem(name, f"same text as {earlier}; left out as a duplicate")
+        return None
 
 
 def documents_frame(rows: list[dict]) -> pd.DataFrame:
-    """Build and check the documents table from row dictionaries."""
+    """Build and check the documents table from row dictionaries (warnings as lists or joined text)."""
     frame = pd.DataFrame(rows, columns=list(DOCUMENTS.columns))
+    frame["warnings"] = [("; ".join(w) if isinstance(w, list) else w) for w in frame["warnings"]]
     frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[us]")
     for column in ("body_start", "body_end"):
         frame[column] = frame[column].astype("Int64")

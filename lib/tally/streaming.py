@@ -1,0 +1,359 @@
+"""Stages 1 and 2 over an archive: a folder of sources -> a figures file, in chunks, on every core.
+
+`extract_folder` is what `tally extract` and `tally render` run. It lists the
+folder (manifest and file names only), cuts the names into chunks, and has
+workers read each chunk into a documents table and extract its figures with the
+same per-document function as `extract_figures` (`figures_in_document`). The
+parent takes the chunks back in order, drops repeated texts, links claims
+(`ClaimLinker`, which gives the same ids as the whole table would) and appends
+each chunk to the output file. So memory is bounded by the chunks in flight,
+not by the archive, and the result equals `extract_figures(load_sources(folder))`
+row for row, whatever the engine:
+
+- `local`: a pool of processes on this machine, one per core by default
+  (one chunk or one worker: in this process);
+- `dask`: a Dask cluster (`pip install 'tally[dask]'`): a scheduler's address,
+  or a local cluster started for the run. Workers read the files themselves, so
+  the folder must be at the same path on every worker (a shared file system).
+
+A source that cannot be read, or whose extraction raises, is reported as a
+problem naming the file and skipped; the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tally.claims import ClaimLinker, claims_table
+from tally.files import partial_file
+from tally.problems import Problem
+from tally.sources import MAX_SOURCE_BYTES, DuplicateFilter, ManifestEntry, documents_frame, list_sources, read_documents
+
+DEFAULT_CHUNK_SIZE = 200
+ENGINES = ("local", "dask")
+Progress = Callable[[int], None]
+
+
+@dataclass
+class DocumentFacts:
+    """What the parent needs to know of one document a worker read."""
+
+    source: str
+    content_sha1: str
+    outlet: str | None
+    warnings: list[str]
+
+
+@dataclass
+class ChunkResult:
+    """One chunk's figures (claims not yet linked), its documents and its problems."""
+
+    figures: pd.DataFrame
+    documents: list[DocumentFacts]
+    problems: list[Problem]
+
+
+@dataclass
+class ExtractSummary:
+    """What one extraction did: counts, the outlets and categories found, every problem."""
+
+    sources: int = 0
+    figures: int = 0
+    counted: int = 0
+    claims: int = 0
+    outlets: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return any(problem.severity == "error" for problem in self.problems)
+
+
+def extract_chunk(folder: str, names: Sequence[str], manifest: dict[str, ManifestEntry],
+                  max_bytes: int = MAX_SOURCE_BYTES) -> ChunkResult:
+    """Read the named sources and extract their figures; a source that fails becomes a problem.
+
+    This is the task each worker runs (a plain function of picklable arguments).
+    """
+    from tally.figures import figures_frame, figures_in_document
+
+    rows, problems = read_documents(Path(folder), names, manifest, max_bytes)
+    warnings = {row["source"]: row["warnings"] for row in rows}
+    documents = documents_frame(rows)
+    figures: list[dict[str, Any]] = []
+    kept: list[DocumentFacts] = []
+    for document in documents.to_dict("records"):
+        try:
+            found = figures_in_document(document)
+        except Exception as error:  # one article must not lose the batch: report it and go on
+            problems.append(Problem(document["source"], f"extraction failed ({type(error).__name__}: {error}); "
+                                                        "skipped"))
+            continue
+        figures.extend(found)
+        kept.append(DocumentFacts(document["source"], document["content_sha1"], document["outlet"],
+                                  warnings[document["source"]]))
+    return ChunkResult(figures_frame(figures), kept, problems)
+
+
+def chunked(names: Sequence[str], size: int) -> list[list[str]]:
+    """`names` cut into lists of at most `size`, in order."""
+    return [list(names[index:index + size]) for index in range(0, len(names), max(1, size))]
+
+
+def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "local", workers: int | None = None,
+                   chunk_size: int | None = None, scheduler: str | None = None,
+                   claims_output: str | Path | None = None, max_bytes: int = MAX_SOURCE_BYTES,
+                   progress: Callable[[int], Progress] | None = None) -> ExtractSummary:
+    """Extract every source in `folder` into the figures file `output` (.csv or .parquet), chunk by chunk.
+
+    `progress(total)` may return a callback that is called with the number of
+    sources done after each chunk. With `claims_output`, the claims table is
+    written there too (one row per claim; it is built from the figures file).
+    """
+    started = time.perf_counter()
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
+    output = Path(output)
+    writer_class = table_writer_for(output)
+    listing = list_sources(folder)
+    summary = ExtractSummary(problems=list(listing.problems))
+    chunks = chunked(listing.names, chunk_size or DEFAULT_CHUNK_SIZE)
+    advance = progress(len(listing.names)) if progress else None
+    duplicates, linker = DuplicateFilter(), ClaimLinker()
+    outlets: set[str] = set()
+    categories: set[str] = set()
+    with ExitStack() as stack:
+        writer = stack.enter_context(writer_class(output))
+        executor, window = stack.enter_context(_executor(engine, workers, len(chunks), scheduler))
+        folder_name = str(listing.folder.resolve())
+        tasks = ((names, {name: listing.manifest[name] for name in names if name in listing.manifest})
+                 for names in chunks)
+        results = _in_order(executor, tasks, window,
+                            lambda task: executor.submit(extract_chunk, folder_name, task[0], task[1], max_bytes))
+        if not chunks:  # an empty folder still gets a figures file, with its columns
+            from tally.figures import figures_frame
+
+            writer.write(figures_frame([]))
+        for names, result in zip(chunks, results):
+            summary.problems.extend(result.problems)
+            dropped = []
+            for document in result.documents:
+                duplicate = duplicates.problem(document.source, document.content_sha1)
+                if duplicate:
+                    summary.problems.append(duplicate)
+                    dropped.append(document.source)
+                    continue
+                summary.sources += 1
+                summary.problems.extend(Problem(document.source, warning, "warning")
+                                        for warning in document.warnings)
+                if document.outlet:
+                    outlets.add(document.outlet)
+            figures = result.figures
+            if dropped:
+                figures = figures[~figures["source"].isin(dropped)]
+            figures = linker.link(figures)
+            writer.write(figures)
+            summary.figures += len(figures)
+            counted = figures["category"] != "other"
+            summary.counted += int(counted.sum())
+            categories.update(figures.loc[counted, "category"].unique().tolist())
+            if advance:
+                advance(len(names))
+    summary.outlets, summary.categories = sorted(outlets), sorted(categories)
+    if claims_output is not None:
+        claims = claims_table(read_claim_columns(output))
+        summary.claims = len(claims)
+        table_writer_for(Path(claims_output)).write_whole(claims, Path(claims_output))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _in_order(executor: Executor, tasks: Iterator[Any], window: int,
+              submit: Callable[[Any], Future]) -> Iterator[Any]:
+    """Results of the tasks in their order, with at most `window` submitted and not yet taken."""
+    pending: list[Future] = []
+    for task in tasks:
+        pending.append(submit(task))
+        if len(pending) >= window:
+            yield pending.pop(0).result()
+    while pending:
+        yield pending.pop(0).result()
+
+
+class _InProcess(Executor):
+    """Runs each task when submitted, in this process: for small batches and one worker."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to whoever takes the result, as a pool would
+            future.set_exception(error)
+        return future
+
+
+@contextmanager
+def _executor(engine: str, workers: int | None, chunks: int, scheduler: str | None) -> Iterator[tuple[Executor, int]]:
+    """An executor for the engine, and how many chunks to keep in flight (bounding memory)."""
+    workers = workers or os.cpu_count() or 1
+    if engine == "dask":
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as error:
+            raise RuntimeError("the dask engine needs the dask extra: pip install 'tally[dask]'") from error
+        with ExitStack() as stack:
+            if scheduler:
+                client = stack.enter_context(Client(scheduler))
+            else:
+                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                           dashboard_address=None))
+                client = stack.enter_context(Client(cluster))
+            cores = sum(client.nthreads().values()) or workers
+            yield client.get_executor(pure=False), 2 * cores
+        return
+    if workers == 1 or chunks <= 1:
+        yield _InProcess(), 1
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: workers start from a clean process with the extractor imported once,
+    # not as forks of a parent that may be running threads (a render's kernels).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tally.streaming", "tally.figures"])
+    with ProcessPoolExecutor(max_workers=min(workers, chunks), mp_context=context) as pool:
+        yield pool, 2 * workers
+
+
+# ---- writing a table chunk by chunk -------------------------------------------------------------
+
+class TableWriter:
+    """Appends tables to a file as they come; the file appears, whole, only when the writer closes
+    without error (it is written beside its target, then renamed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stack = ExitStack()
+
+    def __enter__(self) -> TableWriter:
+        partial = self._stack.enter_context(partial_file(self.path))
+        self.open(partial)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self.close()
+        finally:
+            self._stack.__exit__(*exc)
+
+    def open(self, partial: Path) -> None:
+        raise NotImplementedError
+
+    def write(self, frame: pd.DataFrame) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def write_whole(cls, frame: pd.DataFrame, path: Path) -> None:
+        """Write one whole table to `path`."""
+        with cls(path) as writer:
+            writer.write(frame)
+
+
+class ParquetTableWriter(TableWriter):
+    """One Parquet row group per chunk, with the column types fixed by the first table."""
+
+    def open(self, partial: Path) -> None:
+        self._partial, self._writer, self._schema = partial, None, None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._schema is None:
+            self._schema = arrow_schema(frame)
+            self._writer = pq.ParquetWriter(self._partial, self._schema)
+        self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+
+
+class CsvTableWriter(TableWriter):
+    """CSV with the header once and ISO days, appended chunk by chunk."""
+
+    def open(self, partial: Path) -> None:
+        self._handle = partial.open("w", encoding="utf-8", newline="")
+        self._header = True
+
+    def write(self, frame: pd.DataFrame) -> None:
+        frame.to_csv(self._handle, index=False, header=self._header, date_format="%Y-%m-%d")
+        self._header = False
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def table_writer_for(path: Path) -> type[TableWriter]:
+    """The writer for a table file, by its suffix."""
+    writers = {".parquet": ParquetTableWriter, ".csv": CsvTableWriter}
+    try:
+        return writers[path.suffix.lower()]
+    except KeyError:
+        raise ValueError(f"{path}: unknown table format (use .csv or .parquet)") from None
+
+
+def arrow_schema(frame: pd.DataFrame) -> Any:
+    """Arrow column types for a checked table: text as strings (also when a chunk has none), counts as
+    64-bit integers, days as timestamps; so that every chunk of a file has the same schema."""
+    import pyarrow as pa
+
+    fields = []
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            arrow_type = pa.timestamp("us")
+        elif str(dtype) == "Int64" or pd.api.types.is_integer_dtype(dtype):
+            arrow_type = pa.int64()
+        elif pd.api.types.is_bool_dtype(dtype):
+            arrow_type = pa.bool_()
+        elif pd.api.types.is_float_dtype(dtype):
+            arrow_type = pa.float64()
+        else:
+            arrow_type = pa.string()
+        fields.append(pa.field(name, arrow_type))
+    return pa.schema(fields)
+
+
+def read_claim_columns(path: Path) -> pd.DataFrame:
+    """The columns `claims_table` needs, read from a figures file (only those, to keep it small)."""
+    from tally.claims import CLAIM_INPUT_COLUMNS
+
+    if not path.exists():  # no figures were written
+        from tally.figures import figures_frame
+
+        return figures_frame([])
+    if path.suffix.lower() == ".parquet":
+        frame = pd.read_parquet(path, columns=list(CLAIM_INPUT_COLUMNS))
+    else:
+        frame = pd.read_csv(path, usecols=list(CLAIM_INPUT_COLUMNS), keep_default_na=False,
+                            na_values={"low": [""], "high": [""], "best": [""], "date": [""], "published": [""],
+                                       "outlet": [""], "attribution": [""]})
+    for column in ("low", "high", "best"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("date", "published"):
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
+    return frame

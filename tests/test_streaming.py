@@ -1,0 +1,136 @@
+"""Extraction over an archive (tally.streaming): chunked, on several processes or Dask, equal row for
+row to the whole-table extractor, bounded in what it holds, and never losing the batch to one source."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import Future
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tally.figures
+from tally.claims import ClaimLinker, link_claims
+from tally.cli import main as tally_main
+from tally.figures import extract_figures, figures_frame, read_figures
+from tally.sources import load_sources
+from tally.streaming import CsvTableWriter, ParquetTableWriter, _in_order, _InProcess, extract_folder
+
+PROJECT = Path(__file__).resolve().parents[1]
+BUNDLED = PROJECT / "data" / "sources"
+
+
+@pytest.fixture(scope="module")
+def whole_table() -> pd.DataFrame:
+    return extract_figures(load_sources(BUNDLED))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+@pytest.mark.parametrize("workers, chunk_size", [(1, 200), (2, 2)])
+def test_chunks_on_processes_equal_the_whole_table(tmp_path, whole_table, suffix, workers, chunk_size):
+    output = tmp_path / f"figures{suffix}"
+    summary = extract_folder(BUNDLED, output, workers=workers, chunk_size=chunk_size,
+                             claims_output=tmp_path / f"claims{suffix}")
+    pd.testing.assert_frame_equal(read_figures(output), whole_table, check_dtype=False)
+    assert summary.sources == 5 and summary.figures == len(whole_table)
+    assert summary.claims == whole_table["claim_id"].nunique()
+    assert summary.outlets == sorted(whole_table["outlet"].dropna().unique())
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_dask_engine_equals_the_local_engine(tmp_path, whole_table):
+    pytest.importorskip("distributed")
+    local, on_dask = tmp_path / "local.parquet", tmp_path / "dask.parquet"
+    extract_folder(BUNDLED, local, workers=2, chunk_size=2)
+    summary = extract_folder(BUNDLED, on_dask, engine="dask", workers=2, chunk_size=2)
+    pd.testing.assert_frame_equal(read_figures(on_dask), read_figures(local))
+    pd.testing.assert_frame_equal(read_figures(on_dask), whole_table, check_dtype=False)
+    assert summary.sources == 5
+
+
+def test_a_failing_source_is_reported_and_skipped(tmp_path, whole_table, monkeypatch):
+    folder = tmp_path / "sources"
+    shutil.copytree(BUNDLED, folder)
+    (folder / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 50)  # cannot be read
+    victim = sorted(p.name for p in BUNDLED.glob("*.txt"))[1]
+    real = tally.figures.figures_in_document
+
+    def extractor_that_breaks_on_one(document):
+        if document["source"] == victim:
+            raise RuntimeError("a bug the article found")
+        return real(document)
+
+    monkeypatch.setattr(tally.figures, "figures_in_document", extractor_that_breaks_on_one)
+    summary = extract_folder(folder, tmp_path / "figures.parquet", workers=1, chunk_size=2)
+    problems = {problem.source: problem.message for problem in summary.problems if problem.severity == "error"}
+    assert "binary file" in problems["scan.txt"]
+    assert "extraction failed (RuntimeError: a bug the article found); skipped" == problems[victim]
+    assert summary.failed and summary.sources == 4
+    expected = whole_table[whole_table["source"] != victim].reset_index(drop=True)
+    got = read_figures(tmp_path / "figures.parquet")
+    assert got[["source", "start", "end", "category", "low", "high"]].equals(
+        expected[["source", "start", "end", "category", "low", "high"]])
+
+
+def test_a_repeated_text_is_left_out_in_any_chunk(tmp_path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    texts = {"a.txt": "Some 400 residents fled the village on Monday.\n",
+             "b.txt": "Ten fighters surrendered on Tuesday.\n",
+             "c.txt": "The strike killed 8 people.\n"}
+    texts["z.txt"] = texts["a.txt"]  # the same text again, in a later chunk
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+    summary = extract_folder(folder, tmp_path / "figures.csv", workers=2, chunk_size=1)
+    assert summary.sources == 3
+    assert any(p.source == "z.txt" and "same text as a.txt" in p.message for p in summary.problems)
+    assert sorted(set(read_figures(tmp_path / "figures.csv")["source"])) == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_an_empty_folder_gives_an_empty_table_with_its_columns(tmp_path):
+    (tmp_path / "sources").mkdir()
+    summary = extract_folder(tmp_path / "sources", tmp_path / "figures.parquet", claims_output=tmp_path / "c.csv")
+    assert summary.sources == 0 and read_figures(tmp_path / "figures.parquet").empty
+    assert list(pd.read_csv(tmp_path / "c.csv").columns)[0] == "claim_id"
+
+
+def test_claims_linked_chunk_by_chunk_equal_claims_linked_whole(whole_table):
+    unlinked = whole_table.assign(claim_id="")
+    linker = ClaimLinker()
+    pieces = [linker.link(unlinked.iloc[start:start + 4]) for start in range(0, len(unlinked), 4)]
+    assert pd.concat(pieces)["claim_id"].tolist() == link_claims(unlinked)["claim_id"].tolist()
+    assert link_claims(unlinked)["claim_id"].tolist() == whole_table["claim_id"].tolist()
+
+
+def test_at_most_a_window_of_chunks_is_in_flight():
+    submitted: list[int] = []
+    taken: list[int] = []
+
+    def submit(task: int) -> Future:
+        submitted.append(task)
+        assert len(submitted) - len(taken) <= 3, "more chunks in flight than the window"
+        return _InProcess().submit(lambda: task)
+
+    for result in _in_order(_InProcess(), iter(range(10)), 3, submit):
+        taken.append(result)
+    assert taken == list(range(10))
+
+
+@pytest.mark.parametrize("writer", [ParquetTableWriter, CsvTableWriter])
+def test_an_interrupted_table_write_leaves_no_file(tmp_path, writer):
+    target = tmp_path / f"figures{'.parquet' if writer is ParquetTableWriter else '.csv'}"
+    with pytest.raises(KeyboardInterrupt):
+        with writer(target) as table:
+            table.write(figures_frame([]))
+            raise KeyboardInterrupt  # as if Ctrl-C came between two chunks
+    assert not target.exists() and not list(tmp_path.iterdir())
+
+
+def test_extract_command_options(tmp_path, capsys):
+    output = tmp_path / "figures.parquet"
+    assert tally_main(["extract", str(BUNDLED), "-o", str(output), "--workers", "2", "--chunk-size", "2"]) == 0
+    assert "5 sources ->" in capsys.readouterr().out
+    assert tally_main(["extract", str(BUNDLED), "-o", str(output), "--scheduler", "tcp://nowhere:8786"]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
+    assert tally_main(["extract", str(tmp_path / "missing"), "-o", str(output)]) == 2
