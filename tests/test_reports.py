@@ -96,21 +96,26 @@ def _notebook(*sources: str, parameters: str = 'title: str = "x"  # help: title'
 
 @pytest.mark.slow
 def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_path):
+    """Three faults in one run: a cell that raises, a kernel killed mid-report, a cell past its time."""
     books = tmp_path / "notebooks"
     books.mkdir()
     (books / "good.ipynb").write_text(_notebook("print('fine')", "title"))
     (books / "flaky.ipynb").write_text(_notebook("'first version'"))
+    (books / "dying.ipynb").write_text(_notebook("'dying, first version'"))
     (books / "slow.ipynb").write_text(_notebook("import time\ntime.sleep(60)"))
     declared = books / "set.toml"
     declared.write_text('[[report]]\nname = "good"\nnotebook = "good.ipynb"\n'
-                        '[[report]]\nname = "flaky"\nnotebook = "flaky.ipynb"\n')
+                        '[[report]]\nname = "flaky"\nnotebook = "flaky.ipynb"\n'
+                        '[[report]]\nname = "dying"\nnotebook = "dying.ipynb"\n')
     out = tmp_path / "reports"
     first = reports.render(SOURCES, out, report_set=declared)
     assert not first.failed, first.table()
     good_html = (out / "flaky.html").read_text()
+    dying_html = (out / "dying.html").read_text()
     assert "first version" in good_html
 
     (books / "flaky.ipynb").write_text(_notebook("raise RuntimeError('the source went away')"))
+    (books / "dying.ipynb").write_text(_notebook("'half done'", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"))
     declared.write_text(declared.read_text() + '[[report]]\nname = "slow"\nnotebook = "slow.ipynb"\n')
     (books / "good.ipynb").write_text(_notebook("print('fine again')", "title"))
     second = reports.render(SOURCES, out, report_set=declared, cell_timeout=3)
@@ -118,7 +123,9 @@ def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_pat
     assert status["good"].status == "rendered"
     assert status["flaky"].status == "failed" and "the source went away" in status["flaky"].error
     assert status["slow"].status == "failed"  # the cell ran past its time limit
+    assert status["dying"].status == "failed" and "died" in status["dying"].error.lower(), status["dying"].error
     assert (out / "flaky.html").read_text() == good_html  # the last good HTML stays
+    assert (out / "dying.html").read_text() == dying_html
     assert not (out / "slow.html").exists()
     assert (out / ".build" / "failed" / "flaky.ipynb").exists()  # kept for debugging
     index = (out / "index.html").read_text()
@@ -129,6 +136,11 @@ def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_pat
     # The next run tries the failed reports again, and the command says it failed.
     assert main(["render", "--sources", str(SOURCES), "--out", str(out), "--report-set", str(declared),
                  "--cell-timeout", "3"]) == 1
+    # Once the notebooks are mended, the next run recovers every report.
+    for name in ("flaky", "dying", "slow"):
+        (books / f"{name}.ipynb").write_text(_notebook(f"'{name} mended'"))
+    mended = reports.render(SOURCES, out, report_set=declared)
+    assert not mended.failed and "dying mended" in (out / "dying.html").read_text()
 
 
 @pytest.mark.slow

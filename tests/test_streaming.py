@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import tally.figures
-from tally.claims import ClaimLinker, link_claims
+from tally.claims import ArchiveClaims, ClaimLinker, claims_table, link_claims
 from tally.cli import main as tally_main
 from tally.figures import extract_figures, figures_frame, read_figures
 from tally.sources import load_sources
@@ -101,6 +101,19 @@ def test_claims_linked_chunk_by_chunk_equal_claims_linked_whole(whole_table):
     pieces = [linker.link(unlinked.iloc[start:start + 4]) for start in range(0, len(unlinked), 4)]
     assert pd.concat(pieces)["claim_id"].tolist() == link_claims(unlinked)["claim_id"].tolist()
     assert link_claims(unlinked)["claim_id"].tolist() == whole_table["claim_id"].tolist()
+
+
+def test_claims_kept_in_sqlite_equal_claims_kept_in_memory(whole_table):
+    store = ArchiveClaims()
+    linker = ClaimLinker(store)
+    try:
+        for start in range(0, len(whole_table), 3):
+            store.add_figures(linker.link(whole_table.iloc[start:start + 3].assign(claim_id="")))
+        assert store.size == len(whole_table)
+        stored = pd.concat(list(store.claims_batches()), ignore_index=True)
+    finally:
+        store.close()
+    pd.testing.assert_frame_equal(stored, claims_table(whole_table))
 
 
 def test_at_most_a_window_of_chunks_is_in_flight():

@@ -10,7 +10,11 @@ claim once and show who reported it.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
@@ -33,9 +37,6 @@ CLAIMS = pa.DataFrameSchema(
     strict=True,
     name="claims",
 )
-# The figures columns `claims_table` reads.
-CLAIM_INPUT_COLUMNS = ("claim_id", "category", "group", "low", "high", "best", "date", "published", "source", "start",
-                       "outlet", "attribution")
 _GROUP_WORD = re.compile(r"[a-z]+")
 
 
@@ -57,39 +58,184 @@ class ClaimLinker:
     A figure joins the claim of the first earlier figure with the same category,
     unit and bounds, a compatible date and a group word in common. Instead of
     scanning earlier figures, the linker keeps, per (bounds, date, word) and per
-    (bounds, word), the first figure seen: memory grows with distinct claims, not
-    with the text read.
+    (bounds, word), the first figure seen, in `index`: a dict by default, or an
+    `ArchiveClaims` (a SQLite file) for an archive whose claims do not fit in memory.
     """
 
-    def __init__(self) -> None:
-        self._position = 0
-        self._by_day: dict[tuple, tuple[int, str]] = {}  # (key, date or None, word) -> first (position, claim)
-        self._any_day: dict[tuple, tuple[int, str]] = {}  # (key, word) -> first (position, claim)
+    def __init__(self, index: FirstSeenIndex | None = None) -> None:
+        self.index: FirstSeenIndex = index if index is not None else MemoryIndex()
 
     def link(self, figures: pd.DataFrame) -> pd.DataFrame:
         """A copy of `figures` with `claim_id` filled in, continuing from the tables linked before."""
-        claim_ids = []
         columns = [figures[name].tolist() for name in ("category", "unit", "low", "high", "group", "date",
                                                         "source", "start")]
+        rows = []
         for category, unit, low, high, group, date, source, start in zip(*columns):
             key = (category, unit, _bound(low), _bound(high))
-            words = _group_words(group)
             date = None if pd.isna(date) else date
+            words = sorted(_group_words(group))
+            # Where this figure looks for an earlier one, and where it is filed for later ones.
             if date is None:
-                found = [self._any_day.get((key, word)) for word in words]
+                looks = [_slot("any", key, word) for word in words]
             else:
-                found = [self._by_day.get((key, day, word)) for word in words for day in (date, None)]
-            earlier = min((hit for hit in found if hit is not None), default=None)
-            claim = earlier[1] if earlier else _claim_name(key, date, source, start)
-            entry = (self._position, claim)
-            for word in words:
-                self._by_day.setdefault((key, date, word), entry)
-                self._any_day.setdefault((key, word), entry)
-            self._position += 1
+                looks = [_slot("day", key, day, word) for word in words for day in (date, None)]
+            files = [_slot("day", key, date, word) for word in words] + [_slot("any", key, word) for word in words]
+            rows.append((key, date, source, start, looks, files))
+        earlier = self.index.lookup({slot for row in rows for slot in row[4]})
+        claim_ids, new_entries = [], {}
+        position = self.index.size
+        for key, date, source, start, looks, files in rows:
+            hits = [entry for entry in (new_entries.get(slot) or earlier.get(slot) for slot in looks) if entry]
+            claim = min(hits)[1] if hits else _claim_name(key, date, source, start)
+            for slot in files:
+                if slot not in earlier and slot not in new_entries:
+                    new_entries[slot] = (position, claim)
+            position += 1
             claim_ids.append(claim)
+        self.index.add(new_entries, position)
         linked = figures.copy()
         linked["claim_id"] = pd.Series(claim_ids, index=figures.index, dtype=object)
         return linked
+
+
+def _slot(*parts: object) -> int:
+    """A stable 64-bit number for an index slot (same in every process and run)."""
+    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class FirstSeenIndex:
+    """Where `ClaimLinker` keeps the first figure seen per slot: (position, claim_id)."""
+
+    size: int  # figures linked so far
+
+    def lookup(self, slots: set[int]) -> dict[int, tuple[int, str]]:
+        raise NotImplementedError
+
+    def add(self, entries: dict[int, tuple[int, str]], size: int) -> None:
+        raise NotImplementedError
+
+
+class MemoryIndex(FirstSeenIndex):
+    """The index as a dict: for tables that fit in memory."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._first: dict[int, tuple[int, str]] = {}
+
+    def lookup(self, slots: set[int]) -> dict[int, tuple[int, str]]:
+        return {slot: self._first[slot] for slot in slots if slot in self._first}
+
+    def add(self, entries: dict[int, tuple[int, str]], size: int) -> None:
+        self._first.update(entries)
+        self.size = size
+
+
+class ArchiveClaims(FirstSeenIndex):
+    """Claims of an archive, kept in a SQLite file so that memory stays flat however many there are.
+
+    It is the linker's index and, as linked tables are `add_figures`-ed, the store
+    `write_claims` reads the claims table from (the same table as `claims_table` of
+    all the figures, written in batches). The file is temporary unless a path is given.
+    """
+
+    _BATCH = 20_000
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        import sqlite3
+        import tempfile
+
+        if path is None:
+            handle, path = tempfile.mkstemp(prefix="tally-claims-", suffix=".sqlite")
+            os.close(handle)
+            self._temporary = Path(path)
+        else:
+            self._temporary = None
+        self.size = 0
+        self._db = sqlite3.connect(str(path))
+        self._db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;
+            DROP TABLE IF EXISTS first_seen; DROP TABLE IF EXISTS figures;
+            CREATE TABLE first_seen (slot INTEGER PRIMARY KEY, position INTEGER, claim_id TEXT);
+            CREATE TABLE figures (claim_id TEXT, category TEXT, grp TEXT, low INTEGER, high INTEGER,
+                                  best INTEGER, date TEXT, published TEXT, source TEXT, start INTEGER,
+                                  outlet TEXT, attribution TEXT);
+        """)
+
+    def lookup(self, slots: set[int]) -> dict[int, tuple[int, str]]:
+        found: dict[int, tuple[int, str]] = {}
+        ordered = list(slots)
+        for index in range(0, len(ordered), 900):  # SQLite takes at most 999 parameters
+            part = ordered[index:index + 900]
+            query = f"SELECT slot, position, claim_id FROM first_seen WHERE slot IN ({','.join('?' * len(part))})"
+            found.update((slot, (position, claim)) for slot, position, claim in self._db.execute(query, part))
+        return found
+
+    def add(self, entries: dict[int, tuple[int, str]], size: int) -> None:
+        self._db.executemany("INSERT OR IGNORE INTO first_seen VALUES (?, ?, ?)",
+                             ((slot, position, claim) for slot, (position, claim) in entries.items()))
+        self.size = size
+
+    def add_figures(self, figures: pd.DataFrame) -> None:
+        """Keep what the claims table needs of a linked figures table."""
+        def day(values: pd.Series) -> list[str | None]:
+            return [None if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
+
+        def number(values: pd.Series) -> list[int | None]:
+            return [None if pd.isna(v) else int(v) for v in values]
+
+        def text(values: pd.Series) -> list[str | None]:
+            return [v if isinstance(v, str) else None for v in values]
+
+        rows = zip(figures["claim_id"].tolist(), figures["category"].tolist(), figures["group"].tolist(),
+                   number(figures["low"]), number(figures["high"]), number(figures["best"]), day(figures["date"]),
+                   day(figures["published"]), figures["source"].tolist(), number(figures["start"]),
+                   text(figures["outlet"]), text(figures["attribution"]))
+        self._db.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    def claims_batches(self) -> Iterator[pd.DataFrame]:
+        """The claims table, in batches, in the order `claims_table` gives (first report first)."""
+        self._db.executescript("""
+            DROP TABLE IF EXISTS ordered; DROP TABLE IF EXISTS claims;
+            CREATE TEMP TABLE ordered AS SELECT *, ROW_NUMBER() OVER (
+                ORDER BY published IS NULL, published, source, start) AS rank FROM figures;
+            CREATE TEMP TABLE claims AS SELECT claim_id, MIN(rank) AS first_rank,
+                MIN(CASE WHEN best IS NOT NULL THEN rank END) AS best_rank, MIN(date) AS date,
+                MIN(published) AS first_published, COUNT(*) AS reports, COUNT(DISTINCT source) AS sources
+                FROM ordered GROUP BY claim_id;
+            CREATE INDEX temp.ordered_rank ON ordered(rank);
+        """)
+        claims = self._db.execute("""
+            SELECT c.claim_id, first.category, first.grp, first.low, first.high, with_best.best, c.date,
+                   c.first_published, c.reports, c.sources
+            FROM claims c JOIN ordered first ON first.rank = c.first_rank
+                 LEFT JOIN ordered with_best ON with_best.rank = c.best_rank
+            ORDER BY c.first_rank""")
+        joined = {column: self._joined(column) for column in ("outlet", "attribution")}
+        while True:
+            batch = claims.fetchmany(self._BATCH)
+            if not batch:
+                break
+            frame = pd.DataFrame(batch, columns=["claim_id", "category", "group", "low", "high", "best", "date",
+                                                 "first_published", "reports", "sources"])
+            frame["outlets"] = [next(joined["outlet"]) for _ in range(len(frame))]
+            frame["attributions"] = [next(joined["attribution"]) for _ in range(len(frame))]
+            yield _claims_frame(frame)
+
+    def _joined(self, column: str) -> Iterator[str]:
+        """Per claim in claims order, its distinct non-empty values of `column` in report order, joined."""
+        values = self._db.execute(f"""
+            SELECT c.first_rank, v.value FROM claims c LEFT JOIN (
+                SELECT claim_id, {column} AS value, MIN(rank) AS value_rank FROM ordered
+                WHERE {column} IS NOT NULL AND {column} != '' GROUP BY claim_id, {column}) v
+                ON v.claim_id = c.claim_id
+            ORDER BY c.first_rank, v.value_rank""")
+        for _, group in itertools.groupby(values, key=lambda row: row[0]):
+            yield ", ".join(value for _, value in group if value is not None)
+
+    def close(self) -> None:
+        self._db.close()
+        if self._temporary is not None:
+            self._temporary.unlink(missing_ok=True)
 
 
 def _bound(value) -> int | None:
@@ -124,6 +270,11 @@ def claims_table(figures: pd.DataFrame) -> pd.DataFrame:
     })
     for column, values in (("outlets", "outlet"), ("attributions", "attribution")):
         table[column] = _joined_per_claim(ordered, values, table["claim_id"])
+    return _claims_frame(table)
+
+
+def _claims_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Claims columns to their types (counts as nullable integers, days as dates), checked."""
     for column in ("low", "high", "best", "reports", "sources"):
         table[column] = table[column].astype("Int64")
     for column in ("date", "first_published"):

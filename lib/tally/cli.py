@@ -44,7 +44,21 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(handler=command_run)
 
     args = parser.parse_args(argv)
-    return args.handler(args)
+    _stop_cleanly_on_sigterm()
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("tally: interrupted; files being written were left as they were before", file=sys.stderr)
+        return 130
+
+
+def _stop_cleanly_on_sigterm() -> None:
+    """Treat SIGTERM (a scheduler stopping the job) like Ctrl-C: clean-up code runs, partial files go."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def _extract_options(parser: argparse.ArgumentParser) -> None:

@@ -25,6 +25,36 @@ def _partial_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.partial")
 
 
+def remove_stale_partials(folder: Path, pattern: str = PARTIAL_GLOB) -> list[Path]:
+    """Remove the partial files in `folder` (matching `pattern`) whose writing process is gone.
+
+    A run killed outright (SIGKILL, power loss) cannot clean up after itself; the next
+    run does, leaving alone the partial files of runs still writing."""
+    removed = []
+    for partial in folder.glob(pattern):
+        if not _writer_alive(partial):
+            partial.unlink(missing_ok=True)
+            removed.append(partial)
+    return removed
+
+
+def _writer_alive(partial: Path) -> bool:
+    """Whether the process named in a partial file's name still runs (unknown names count as gone)."""
+    try:
+        pid = int(partial.name.rsplit(".", 2)[-2].split("-")[0])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 @contextmanager
 def partial_file(path: Path) -> Iterator[Path]:
     """A partial file to write `path` into: renamed over `path` if the block ends cleanly, removed if not."""

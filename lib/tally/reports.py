@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tally.files import PARTIAL_GLOB, write_atomically, write_table
+from tally.files import remove_stale_partials, write_atomically, write_table
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = LIBRARY_DIR.parents[1]
@@ -160,10 +160,9 @@ def report_key(spec: ReportSpec, sources_key: str, library_key: str) -> str:
 
 def remove_partials(folder: Path) -> list[Path]:
     """Remove half-written files an interrupted run left behind; return them."""
-    left = [*folder.glob(PARTIAL_GLOB), *(folder / BUILD_DIR).glob(f"**/{PARTIAL_GLOB}")]
-    for path in left:
-        path.unlink(missing_ok=True)
-    return left
+    build = folder / BUILD_DIR
+    folders = [folder, *(p for p in build.rglob("*") if p.is_dir()), build] if build.is_dir() else [folder]
+    return [path for each in folders for path in remove_stale_partials(each)]
 
 
 def read_state(out: Path) -> dict[str, Any]:
@@ -235,6 +234,51 @@ def _run_code(km: Any, code: str, timeout: float) -> None:
         client.stop_channels()
 
 
+def _death_aware_client_class() -> type:
+    """A blocking kernel client whose waits for a message notice when the kernel has died.
+
+    Our kernels are blocking `KernelManager`s (the pool runs its own code in them), so
+    nbclient waits for their messages with blocking calls (without a limit, or for the
+    whole cell's time): its check that the kernel is alive never gets to run, and a
+    kernel killed mid-cell (out of memory, SIGKILL) would hang the report. These channels wait a
+    second at a time and, between waits, ask the kernel's manager whether it lives.
+    """
+    from queue import Empty
+
+    from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_client.channels import ZMQSocketChannel
+    from nbclient.exceptions import DeadKernelError
+    from traitlets import Type
+
+    class DeathAwareChannel(ZMQSocketChannel):
+        kernel_alive: Callable[[], bool] = staticmethod(lambda: True)
+
+        def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                wait = 1.0 if deadline is None else min(1.0, max(0.0, deadline - time.monotonic()))
+                try:
+                    return super().get_msg(timeout=wait)
+                except Empty:
+                    if not self.kernel_alive():
+                        raise DeadKernelError("the kernel died (killed, or out of memory)") from None
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+
+    class DeathAwareClient(BlockingKernelClient):
+        shell_channel_class = Type(DeathAwareChannel)
+        iopub_channel_class = Type(DeathAwareChannel)
+
+        def start_channels(self, *args: Any, **kwargs: Any) -> None:
+            super().start_channels(*args, **kwargs)
+            manager = self.parent
+            if manager is not None and hasattr(manager, "is_alive"):
+                for channel in (self.shell_channel, self.iopub_channel):
+                    channel.kernel_alive = manager.is_alive
+
+    return DeathAwareClient
+
+
 class KernelPool:
     """One warm Python kernel per worker thread, reused from report to report.
 
@@ -292,6 +336,7 @@ class KernelPool:
             self.logs.mkdir(parents=True, exist_ok=True)
             log = open(self.logs / f"kernel-{number}.log", "ab")  # noqa: SIM115 - closed with the pool
             km = KernelManager(kernel_name="python3")
+            km.client_factory = _death_aware_client_class()
             self._all.append((km, log))
         km.start_kernel(cwd=str(self.cwd), stdout=log, stderr=log)
         if keep:
@@ -463,17 +508,22 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
     common = {"sources_dir": str(sources), "figures_path": str(figures_path)}
     results: dict[str, ReportResult] = {
         spec.name: ReportResult(spec, "unchanged") for spec in specs if spec not in stale}
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(stale))))
     try:
-        if stale:
-            with ThreadPoolExecutor(max_workers=min(workers, len(stale))) as pool:
-                futures = [pool.submit(render_one, spec, out, common, generated_at, facts["sources"], cell_timeout,
-                                       kernels) for spec in stale]
-                done = as_completed(futures)
-                for future in (progress(done, len(futures)) if progress else done):
-                    result = future.result()
-                    results[result.spec.name] = result
-    finally:
+        futures = [pool.submit(render_one, spec, out, common, generated_at, facts["sources"], cell_timeout,
+                               kernels) for spec in stale]
+        done = as_completed(futures)
+        for future in (progress(done, len(futures)) if progress else done):
+            result = future.result()
+            results[result.spec.name] = result
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): stop the kernels first, so that the reports running now
+        # end at once; none of them replaces a good page, and pages are only ever renamed whole.
         kernels.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    kernels.close()
     reports_state = {}
     for spec in specs:
         result = results[spec.name]

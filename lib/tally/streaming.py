@@ -5,9 +5,10 @@ folder (manifest and file names only), cuts the names into chunks, and has
 workers read each chunk into a documents table and extract its figures with the
 same per-document function as `extract_figures` (`figures_in_document`). The
 parent takes the chunks back in order, drops repeated texts, links claims
-(`ClaimLinker`, which gives the same ids as the whole table would) and appends
-each chunk to the output file. So memory is bounded by the chunks in flight,
-not by the archive, and the result equals `extract_figures(load_sources(folder))`
+(`ClaimLinker`, which gives the same ids as the whole table would, with its index
+and the claims table's rows in a SQLite file: `ArchiveClaims`) and appends each
+chunk to the output file. So memory is bounded by the chunks in flight, not by
+the archive, and the result equals `extract_figures(load_sources(folder))`
 row for row, whatever the engine:
 
 - `local`: a pool of processes on this machine, one per core by default
@@ -33,8 +34,10 @@ from typing import Any
 
 import pandas as pd
 
-from tally.claims import ClaimLinker, claims_table
-from tally.files import partial_file
+from tally.claims import ArchiveClaims, ClaimLinker, claims_table
+from tally import figures as figure_stage
+from tally.figures import figures_frame
+from tally.files import partial_file, remove_stale_partials
 from tally.problems import Problem
 from tally.sources import MAX_SOURCE_BYTES, DuplicateFilter, ManifestEntry, documents_frame, list_sources, read_documents
 
@@ -86,8 +89,6 @@ def extract_chunk(folder: str, names: Sequence[str], manifest: dict[str, Manifes
 
     This is the task each worker runs (a plain function of picklable arguments).
     """
-    from tally.figures import figures_frame, figures_in_document
-
     rows, problems = read_documents(Path(folder), names, manifest, max_bytes)
     warnings = {row["source"]: row["warnings"] for row in rows}
     documents = documents_frame(rows)
@@ -95,14 +96,14 @@ def extract_chunk(folder: str, names: Sequence[str], manifest: dict[str, Manifes
     kept: list[DocumentFacts] = []
     for document in documents.to_dict("records"):
         try:
-            found = figures_in_document(document)
+            found = figure_stage.figures_in_document(document)
         except Exception as error:  # one article must not lose the batch: report it and go on
             problems.append(Problem(document["source"], f"extraction failed ({type(error).__name__}: {error}); "
                                                         "skipped"))
             continue
         figures.extend(found)
-        kept.append(DocumentFacts(document["source"], document["content_sha1"], document["outlet"],
-                                  warnings[document["source"]]))
+        outlet = document["outlet"] if isinstance(document["outlet"], str) else None  # missing text reads as NaN
+        kept.append(DocumentFacts(document["source"], document["content_sha1"], outlet, warnings[document["source"]]))
     return ChunkResult(figures_frame(figures), kept, problems)
 
 
@@ -119,21 +120,27 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
 
     `progress(total)` may return a callback that is called with the number of
     sources done after each chunk. With `claims_output`, the claims table is
-    written there too (one row per claim; it is built from the figures file).
+    written there too (one row per claim), built in a SQLite file rather than in memory.
     """
     started = time.perf_counter()
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
     output = Path(output)
     writer_class = table_writer_for(output)
+    if output.parent.is_dir():  # what a killed run left of these files
+        for target in (output, Path(claims_output) if claims_output else None):
+            if target is not None:
+                remove_stale_partials(target.parent, f".{target.name}.*.partial")
     listing = list_sources(folder)
     summary = ExtractSummary(problems=list(listing.problems))
     chunks = chunked(listing.names, chunk_size or DEFAULT_CHUNK_SIZE)
     advance = progress(len(listing.names)) if progress else None
-    duplicates, linker = DuplicateFilter(), ClaimLinker()
+    duplicates, claims_store = DuplicateFilter(), ArchiveClaims()
+    linker = ClaimLinker(claims_store)
     outlets: set[str] = set()
     categories: set[str] = set()
     with ExitStack() as stack:
+        stack.callback(claims_store.close)
         writer = stack.enter_context(writer_class(output))
         executor, window = stack.enter_context(_executor(engine, workers, len(chunks), scheduler))
         folder_name = str(listing.folder.resolve())
@@ -142,8 +149,6 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
         results = _in_order(executor, tasks, window,
                             lambda task: executor.submit(extract_chunk, folder_name, task[0], task[1], max_bytes))
         if not chunks:  # an empty folder still gets a figures file, with its columns
-            from tally.figures import figures_frame
-
             writer.write(figures_frame([]))
         for names, result in zip(chunks, results):
             summary.problems.extend(result.problems)
@@ -164,17 +169,22 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
                 figures = figures[~figures["source"].isin(dropped)]
             figures = linker.link(figures)
             writer.write(figures)
+            if claims_output is not None:
+                claims_store.add_figures(figures)
             summary.figures += len(figures)
             counted = figures["category"] != "other"
             summary.counted += int(counted.sum())
             categories.update(figures.loc[counted, "category"].unique().tolist())
             if advance:
                 advance(len(names))
-    summary.outlets, summary.categories = sorted(outlets), sorted(categories)
-    if claims_output is not None:
-        claims = claims_table(read_claim_columns(output))
-        summary.claims = len(claims)
-        table_writer_for(Path(claims_output)).write_whole(claims, Path(claims_output))
+        summary.outlets, summary.categories = sorted(outlets), sorted(categories)
+        if claims_output is not None:
+            with table_writer_for(Path(claims_output))(Path(claims_output)) as claims_writer:
+                for claims in claims_store.claims_batches():
+                    claims_writer.write(claims)
+                    summary.claims += len(claims)
+                if summary.claims == 0:
+                    claims_writer.write(claims_table(figures_frame([])))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -232,8 +242,42 @@ def _executor(engine: str, workers: int | None, chunks: int, scheduler: str | No
     # not as forks of a parent that may be running threads (a render's kernels).
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["tally.streaming", "tally.figures"])
-    with ProcessPoolExecutor(max_workers=min(workers, chunks), mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, chunks), mp_context=context,
+                               initializer=_end_with, initargs=(os.getpid(),))
+    try:
         yield pool, 2 * workers
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # interrupted: drop the chunks not started
+        raise
+    pool.shutdown(wait=True)
+
+
+def _end_with(parent: int) -> None:
+    """In a worker: exit when the run that started it is gone (killed outright, it cannot stop its
+    workers, which would otherwise wait for work forever)."""
+    import threading
+
+    def watch() -> None:
+        while not _gone(parent):
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="tally-parent-watch", daemon=True).start()
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended: no such process, or a zombie its own parent has not reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:  # no /proc (not Linux): a live pid is taken as alive
+        return False
 
 
 # ---- writing a table chunk by chunk -------------------------------------------------------------
@@ -336,24 +380,3 @@ def arrow_schema(frame: pd.DataFrame) -> Any:
             arrow_type = pa.string()
         fields.append(pa.field(name, arrow_type))
     return pa.schema(fields)
-
-
-def read_claim_columns(path: Path) -> pd.DataFrame:
-    """The columns `claims_table` needs, read from a figures file (only those, to keep it small)."""
-    from tally.claims import CLAIM_INPUT_COLUMNS
-
-    if not path.exists():  # no figures were written
-        from tally.figures import figures_frame
-
-        return figures_frame([])
-    if path.suffix.lower() == ".parquet":
-        frame = pd.read_parquet(path, columns=list(CLAIM_INPUT_COLUMNS))
-    else:
-        frame = pd.read_csv(path, usecols=list(CLAIM_INPUT_COLUMNS), keep_default_na=False,
-                            na_values={"low": [""], "high": [""], "best": [""], "date": [""], "published": [""],
-                                       "outlet": [""], "attribution": [""]})
-    for column in ("low", "high", "best"):
-        frame[column] = frame[column].astype("Int64")
-    for column in ("date", "published"):
-        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
-    return frame
