@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
 import psutil
 import pytest
 
@@ -68,21 +67,12 @@ def test_a_signal_while_extract_writes_keeps_the_old_table(tmp_path, archive, st
     assert read_figures(output)["source"].nunique() == 300
 
 
-def _notebook(code: str) -> str:
-    notebook = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell('title: str = "x"')
-    parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters, nbformat.v4.new_code_cell(code)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nbformat.writes(notebook)
-
-
 @pytest.mark.slow
-def test_sigterm_during_a_render_keeps_the_good_reports_and_leaves_no_kernel(tmp_path):
+def test_sigterm_during_a_render_keeps_the_good_reports_and_leaves_no_kernel(tmp_path, make_notebook):
     books = tmp_path / "notebooks"
     books.mkdir()
-    (books / "steady.ipynb").write_text(_notebook("'steady, good version'"))
-    (books / "long.ipynb").write_text(_notebook("'long, good version'"))
+    (books / "steady.ipynb").write_text(make_notebook("'steady, good version'"))
+    (books / "long.ipynb").write_text(make_notebook("'long, good version'"))
     report_set = books / "set.toml"
     report_set.write_text('[[report]]\nname = "steady"\nnotebook = "steady.ipynb"\n'
                           '[[report]]\nname = "long"\nnotebook = "long.ipynb"\n')
@@ -91,8 +81,8 @@ def test_sigterm_during_a_render_keeps_the_good_reports_and_leaves_no_kernel(tmp
     subprocess.run(command, check=True, capture_output=True)
     good = {name: (out / f"{name}.html").read_bytes() for name in ("steady", "long")}
 
-    (books / "steady.ipynb").write_text(_notebook("'steady, new version'"))
-    (books / "long.ipynb").write_text(_notebook("import time\ntime.sleep(120)\n'long, new version'"))
+    (books / "steady.ipynb").write_text(make_notebook("'steady, new version'"))
+    (books / "long.ipynb").write_text(make_notebook("import time\ntime.sleep(120)\n'long, new version'"))
     run = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_for(lambda: "time.sleep" in _read(out / ".build" / "executed" / "long.ipynb"))
     time.sleep(1.0)  # the sleeping cell is running
@@ -105,7 +95,7 @@ def test_sigterm_during_a_render_keeps_the_good_reports_and_leaves_no_kernel(tmp
     assert _partials(out) == []
     _wait_for(lambda: not any(k.is_running() and k.status() != psutil.STATUS_ZOMBIE for k in kernels), 20)
 
-    (books / "long.ipynb").write_text(_notebook("'long, mended'"))
+    (books / "long.ipynb").write_text(make_notebook("'long, mended'"))
     done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "long, mended" in (out / "long.html").read_text() and "steady, new version" in (

@@ -85,24 +85,15 @@ def test_a_rerun_with_nothing_changed_renders_nothing_and_is_quick(rendered):
     assert {r.status for r in summary.results} == {"unchanged"}
 
 
-def _notebook(*sources: str, parameters: str = 'title: str = "x"  # help: title') -> str:
-    notebook = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(parameters)
-    cell.metadata["tags"] = ["parameters"]
-    notebook.cells = [cell, *(nbformat.v4.new_code_cell(source) for source in sources)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nbformat.writes(notebook)
-
-
 @pytest.mark.slow
-def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_path):
+def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_path, make_notebook):
     """Three faults in one run: a cell that raises, a kernel killed mid-report, a cell past its time."""
     books = tmp_path / "notebooks"
     books.mkdir()
-    (books / "good.ipynb").write_text(_notebook("print('fine')", "title"))
-    (books / "flaky.ipynb").write_text(_notebook("'first version'"))
-    (books / "dying.ipynb").write_text(_notebook("'dying, first version'"))
-    (books / "slow.ipynb").write_text(_notebook("import time\ntime.sleep(60)"))
+    (books / "good.ipynb").write_text(make_notebook("print('fine')", "title"))
+    (books / "flaky.ipynb").write_text(make_notebook("'first version'"))
+    (books / "dying.ipynb").write_text(make_notebook("'dying, first version'"))
+    (books / "slow.ipynb").write_text(make_notebook("import time\ntime.sleep(60)"))
     declared = books / "set.toml"
     declared.write_text('[[report]]\nname = "good"\nnotebook = "good.ipynb"\n'
                         '[[report]]\nname = "flaky"\nnotebook = "flaky.ipynb"\n'
@@ -114,10 +105,10 @@ def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_pat
     dying_html = (out / "dying.html").read_text()
     assert "first version" in good_html
 
-    (books / "flaky.ipynb").write_text(_notebook("raise RuntimeError('the source went away')"))
-    (books / "dying.ipynb").write_text(_notebook("'half done'", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"))
+    (books / "flaky.ipynb").write_text(make_notebook("raise RuntimeError('the source went away')"))
+    (books / "dying.ipynb").write_text(make_notebook("'half done'", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"))
     declared.write_text(declared.read_text() + '[[report]]\nname = "slow"\nnotebook = "slow.ipynb"\n')
-    (books / "good.ipynb").write_text(_notebook("print('fine again')", "title"))
+    (books / "good.ipynb").write_text(make_notebook("print('fine again')", "title"))
     second = reports.render(SOURCES, out, report_set=declared, cell_timeout=3)
     status = {r.spec.name: r for r in second.results}
     assert status["good"].status == "rendered"
@@ -138,7 +129,7 @@ def test_a_failing_report_keeps_its_last_good_html_and_the_others_render(tmp_pat
                  "--cell-timeout", "3"]) == 1
     # Once the notebooks are mended, the next run recovers every report.
     for name in ("flaky", "dying", "slow"):
-        (books / f"{name}.ipynb").write_text(_notebook(f"'{name} mended'"))
+        (books / f"{name}.ipynb").write_text(make_notebook(f"'{name} mended'"))
     mended = reports.render(SOURCES, out, report_set=declared)
     assert not mended.failed and "dying mended" in (out / "dying.html").read_text()
 

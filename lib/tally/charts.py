@@ -253,7 +253,8 @@ def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet repor
         color=alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets)),
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.1)),
     )
-    lines = base.mark_line(strokeWidth=1).encode(detail="outlet:N")
+    # one line per outlet and kind of bound: an "at least" and an exact figure of one day are not a step
+    lines = base.mark_line(strokeWidth=1).encode(detail=[alt.Detail("outlet:N"), alt.Detail("bound:N")])
     points = base.mark_point(size=70, filled=True).encode(shape=_bound_shape(), tooltip=_tooltip(subtitle))
     if subtitle:
         points = points.encode(size=_figures_size())

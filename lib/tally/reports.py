@@ -46,6 +46,7 @@ STATE_FILE = ".tally-render.json"
 BUILD_DIR = ".build"  # inside the reports folder: figures table, executed and failed notebooks
 FOR_EACH = ("outlet", "category")
 DEFAULT_CELL_TIMEOUT = 120
+MAX_LISTED_PROBLEMS = 100  # the index lists this many problems with the sources, and counts the rest
 
 
 class ReportSetError(ValueError):
@@ -552,7 +553,8 @@ def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
     summary = extract_folder(sources, figures_path)
     return {
         "sources": summary.sources,
-        "problems": [str(problem) for problem in summary.problems],
+        "problems": [str(problem) for problem in summary.problems[:MAX_LISTED_PROBLEMS]],
+        "problem_count": len(summary.problems),
         "figures": summary.counted,
         "outlets": summary.outlets,
         "categories": summary.categories,
@@ -575,7 +577,11 @@ def index_html(specs: list[ReportSpec], reports_state: dict[str, Any], out: Path
             note = "showing the last good version; " + note
         rows.append(f"<tr class=\"tally-{html.escape(status)}\"><td>{link}</td><td>{html.escape(status)}</td>"
                     f"<td>{html.escape(entry.get('rendered_at', '—'))}</td><td>{note}</td></tr>")
-    problems = "".join(f"<li>{html.escape(p)}</li>" for p in facts.get("problems", []))
+    listed = facts.get("problems", [])
+    problems = "".join(f"<li>{html.escape(p)}</li>" for p in listed)
+    more = facts.get("problem_count", len(listed)) - len(listed)
+    if more > 0:
+        problems += f"<li>… and {more:,} more: <code>tally sources DIR</code> lists them all.</li>"
     problem_block = (f"<h2>Problems with the sources</h2><ul>{problems}</ul>" if problems else "")
     header = (f"<h1>tally reports</h1>\n<p class=\"tally-meta\">Generated {html.escape(generated_at)} from "
               f"{facts['sources']} sources ({facts['figures']} figures).</p>\n")
