@@ -31,6 +31,12 @@ def archive(tmp_path_factory) -> Path:
     return folder
 
 
+def _hear_interrupts() -> None:
+    """In the child: take SIGINT as a terminal would give it. A shell starts background jobs (as CI
+    may run these tests) with SIGINT ignored, and the child would inherit that and never hear it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(condition, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -50,7 +56,8 @@ def test_a_signal_while_extract_writes_keeps_the_old_table(tmp_path, archive, st
     before = output.read_bytes()
 
     run = subprocess.Popen([TALLY, "extract", str(archive), "-o", str(output), "--workers", "2",
-                            "--chunk-size", "5"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            "--chunk-size", "5"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           preexec_fn=_hear_interrupts)
     _wait_for(lambda: any(p.name.startswith(".figures.parquet.") for p in _partials(tmp_path)))
     run.send_signal(stop)  # the table is open and being appended to
     _, errors = run.communicate(timeout=60)
