@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tally.problems import Problem
@@ -132,7 +133,7 @@ def command_extract(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
-def tqdm_sources(total: int):
+def tqdm_sources(total: int) -> Callable[[int], None]:
     """A progress bar over the sources, on standard error (silent when it is not a terminal)."""
     from tqdm import tqdm
 
