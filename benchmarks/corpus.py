@@ -47,7 +47,12 @@ def write_corpus(documents: pd.DataFrame, count: int, folder: Path, seed: int = 
             data = document["text"].encode("utf-8")
             (folder / document["source"]).write_bytes(data)
             written += len(data)
-            manifest.writerow([document["source"], document["title"], document["outlet"], document["site"] or "",
-                               document["author"] or "", document["published"].strftime("%Y-%m-%d"),
-                               document["url"] or ""])
+            manifest.writerow([document["source"], *(_text(document[field]) for field in
+                                                     ("title", "outlet", "site", "author")),
+                               document["published"].strftime("%Y-%m-%d"), _text(document["url"])])
     return written
+
+
+def _text(value: object) -> str:
+    """A manifest cell: empty for a missing value (NaN or None), not the word 'nan'."""
+    return value if isinstance(value, str) else ""
