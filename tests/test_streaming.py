@@ -14,6 +14,7 @@ import tally.figures
 from tally.claims import ArchiveClaims, ClaimLinker, claims_table, link_claims
 from tally.cli import main as tally_main
 from tally.figures import extract_figures, figures_frame, read_figures
+from tally.ondisk import DiskDict
 from tally.sources import load_sources
 from tally.streaming import CsvTableWriter, ParquetTableWriter, _in_order, _InProcess, extract_folder
 
@@ -147,3 +148,18 @@ def test_extract_command_options(tmp_path, capsys):
     assert tally_main(["extract", str(BUNDLED), "-o", str(output), "--scheduler", "tcp://nowhere:8786"]) == 2
     assert "--scheduler needs --engine dask" in capsys.readouterr().err
     assert tally_main(["extract", str(tmp_path / "missing"), "-o", str(output)]) == 2
+
+
+def test_a_disk_dict_behaves_as_a_dict_and_leaves_no_file():
+    store = DiskDict()
+    path = store._path
+    store["b.txt"] = {"outlet": "VOA"}
+    store["a.txt"] = None
+    assert list(store) == ["a.txt", "b.txt"] and len(store) == 2 and "a.txt" in store and "c.txt" not in store
+    assert store["b.txt"] == {"outlet": "VOA"} and store.get("c.txt") is None
+    assert store.setdefault("a.txt", "other") is None  # the first value stays, as DuplicateFilter needs
+    del store["a.txt"]
+    with pytest.raises(KeyError):
+        store["a.txt"]
+    store.close()
+    assert not path.exists()

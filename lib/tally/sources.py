@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -122,23 +122,23 @@ class SourceListing:
     """What a folder holds: its manifest, the names of the files to read, the problems found listing them."""
 
     folder: Path
-    manifest: dict[str, ManifestEntry]
+    manifest: MutableMapping[str, ManifestEntry]
     names: list[str]
     problems: list[Problem]
 
 
-def list_sources(path: str | Path) -> SourceListing:
-    """Read a folder's manifest and list its sources, without reading them (cheap for a large archive)."""
+def list_sources(path: str | Path, manifest: MutableMapping[str, ManifestEntry] | None = None) -> SourceListing:
+    """Read a folder's manifest (into `manifest` when given) and list its sources, without reading them."""
     folder = Path(path)
     if not folder.is_dir():
         raise SourceError(str(folder), "not a folder of sources")
     problems: list[Problem] = []
-    manifest = read_manifest(folder, problems)
+    manifest = read_manifest(folder, problems, manifest)
     names = list_source_files(folder, manifest, problems)
     return SourceListing(folder, manifest, names, problems)
 
 
-def read_documents(folder: Path, names: Sequence[str], manifest: dict[str, ManifestEntry],
+def read_documents(folder: Path, names: Sequence[str], manifest: Mapping[str, ManifestEntry],
                    max_bytes: int = MAX_SOURCE_BYTES) -> tuple[list[dict], list[Problem]]:
     """Documents-table rows for the named files (warnings as lists), and the problems of those that fail."""
     rows, problems = [], []
@@ -155,8 +155,8 @@ def read_documents(folder: Path, names: Sequence[str], manifest: dict[str, Manif
 class DuplicateFilter:
     """Spots a source whose text was already seen under another name (the first by name is kept)."""
 
-    def __init__(self) -> None:
-        self._first: dict[str, str] = {}
+    def __init__(self, first: MutableMapping[str, str] | None = None) -> None:
+        self._first = {} if first is None else first  # text hash -> first file with it
 
     def problem(self, name: str, content_sha1: str) -> Problem | None:
         """A problem naming the earlier file when `name` repeats one; None the first time a text is seen."""
@@ -179,47 +179,55 @@ def documents_frame(rows: list[dict]) -> pd.DataFrame:
     return DOCUMENTS.validate(frame)
 
 
-def read_manifest(folder: Path, problems: list[Problem]) -> dict[str, ManifestEntry]:
-    """Read `sources.csv` in `folder` (if there is one), checking each row."""
+def read_manifest(folder: Path, problems: list[Problem],
+                  entries: MutableMapping[str, ManifestEntry] | None = None) -> MutableMapping[str, ManifestEntry]:
+    """Read `sources.csv` in `folder` (if there is one), checking each row, into `entries`
+    (a dict unless given: an archive's run gives a `tally.ondisk.DiskDict`). Rows are read one
+    at a time, so a manifest of any length is never held whole."""
     manifest_path = folder / MANIFEST_NAME
-    entries: dict[str, ManifestEntry] = {}
+    entries = {} if entries is None else entries
     if not manifest_path.is_file():
         return entries
     try:
         with manifest_path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is not None and "file" not in reader.fieldnames:
+                problems.append(Problem(MANIFEST_NAME, "has no 'file' column; sources load without it"))
+                return entries
+            for line_number, row in enumerate(reader, start=2):
+                _read_manifest_row(folder, row, f"{MANIFEST_NAME} line {line_number}", entries, problems)
     except (UnicodeDecodeError, csv.Error) as error:
+        entries.clear()
         problems.append(Problem(MANIFEST_NAME, f"cannot be read as CSV ({error}); sources load without it"))
-        return entries
-    if rows and "file" not in rows[0]:
-        problems.append(Problem(MANIFEST_NAME, "has no 'file' column; sources load without it"))
-        return entries
-    for line_number, row in enumerate(rows, start=2):
-        name = (row.get("file") or "").strip()
-        where = f"{MANIFEST_NAME} line {line_number}"
-        if not name:
-            problems.append(Problem(where, "row names no file; row ignored"))
-            continue
-        location_error = _outside_folder(folder, name)
-        if location_error:
-            problems.append(Problem(name, f"{where}: {location_error}; not read"))
-            continue
-        if name in entries:
-            problems.append(Problem(name, f"{where}: listed twice; the first row is used", "warning"))
-            continue
-        if not (folder / name).is_file():
-            problems.append(Problem(name, f"{where}: listed in the manifest but the file is missing"))
-            continue
-        entry = ManifestEntry(file=name)
-        for column in ("title", "outlet", "site", "author", "url"):
-            setattr(entry, column, (row.get(column) or "").strip() or None)
-        raw_date = (row.get("published") or "").strip()
-        if raw_date:
-            entry.published = parse_day(raw_date)
-            if entry.published is None:
-                entry.warnings.append(f"manifest date {raw_date!r} does not parse")
-        entries[name] = entry
     return entries
+
+
+def _read_manifest_row(folder: Path, row: dict[str, str], where: str,
+                       entries: MutableMapping[str, ManifestEntry], problems: list[Problem]) -> None:
+    """Check one manifest row and file its entry, or say why not."""
+    name = (row.get("file") or "").strip()
+    if not name:
+        problems.append(Problem(where, "row names no file; row ignored"))
+        return
+    location_error = _outside_folder(folder, name)
+    if location_error:
+        problems.append(Problem(name, f"{where}: {location_error}; not read"))
+        return
+    if name in entries:
+        problems.append(Problem(name, f"{where}: listed twice; the first row is used", "warning"))
+        return
+    if not (folder / name).is_file():
+        problems.append(Problem(name, f"{where}: listed in the manifest but the file is missing"))
+        return
+    entry = ManifestEntry(file=name)
+    for column in ("title", "outlet", "site", "author", "url"):
+        setattr(entry, column, (row.get(column) or "").strip() or None)
+    raw_date = (row.get("published") or "").strip()
+    if raw_date:
+        entry.published = parse_day(raw_date)
+        if entry.published is None:
+            entry.warnings.append(f"manifest date {raw_date!r} does not parse")
+    entries[name] = entry
 
 
 def _outside_folder(folder: Path, name: str) -> str | None:
@@ -232,7 +240,8 @@ def _outside_folder(folder: Path, name: str) -> str | None:
     return None
 
 
-def list_source_files(folder: Path, manifest: dict[str, ManifestEntry], problems: list[Problem]) -> list[str]:
+def list_source_files(folder: Path, manifest: MutableMapping[str, ManifestEntry],
+                      problems: list[Problem]) -> list[str]:
     """Files to load: every text or HTML file in the folder, plus manifest entries in subfolders."""
     names = set(manifest)
     for entry in sorted(folder.iterdir()):

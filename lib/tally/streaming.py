@@ -38,6 +38,7 @@ from tally.claims import ArchiveClaims, ClaimLinker, claims_table
 from tally import figures as figure_stage
 from tally.figures import figures_frame
 from tally.files import partial_file, remove_stale_partials
+from tally.ondisk import DiskDict
 from tally.problems import Problem
 from tally.sources import MAX_SOURCE_BYTES, DuplicateFilter, ManifestEntry, documents_frame, list_sources, read_documents
 
@@ -131,16 +132,18 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
         for target in (output, Path(claims_output) if claims_output else None):
             if target is not None:
                 remove_stale_partials(target.parent, f".{target.name}.*.partial")
-    listing = list_sources(folder)
-    summary = ExtractSummary(problems=list(listing.problems))
-    chunks = chunked(listing.names, chunk_size or DEFAULT_CHUNK_SIZE)
-    advance = progress(len(listing.names)) if progress else None
-    duplicates, claims_store = DuplicateFilter(), ArchiveClaims()
-    linker = ClaimLinker(claims_store)
+    # What grows with the number of sources (manifest rows, text hashes, claims) lives on disk.
+    manifest, hashes, claims_store = DiskDict(), DiskDict(), ArchiveClaims()
     outlets: set[str] = set()
     categories: set[str] = set()
     with ExitStack() as stack:
-        stack.callback(claims_store.close)
+        for store in (manifest, hashes, claims_store):
+            stack.callback(store.close)
+        listing = list_sources(folder, manifest)
+        summary = ExtractSummary(problems=list(listing.problems))
+        chunks = chunked(listing.names, chunk_size or DEFAULT_CHUNK_SIZE)
+        advance = progress(len(listing.names)) if progress else None
+        duplicates, linker = DuplicateFilter(hashes), ClaimLinker(claims_store)
         writer = stack.enter_context(writer_class(output))
         executor, window = stack.enter_context(_executor(engine, workers, len(chunks), scheduler))
         folder_name = str(listing.folder.resolve())
