@@ -299,17 +299,20 @@ class KernelPool:
 
     def get(self) -> Any:
         km = getattr(self._local, "km", None)
+        if km is None or not km.is_alive():
+            for thread in self._warming:
+                thread.join()
+            with self._lock:
+                km = self._warm.pop() if self._warm else None
         if km is not None and km.is_alive():
-            _run_code(km, "%reset -f", timeout=30)  # a clean namespace; imported modules stay warm
-            return km
-        for thread in self._warming:
-            thread.join()
-        with self._lock:
-            km = self._warm.pop() if self._warm else None
-        if km is not None and km.is_alive():
-            self._local.km = km
-            _run_code(km, "%reset -f", timeout=30)
-            return km
+            try:
+                _run_code(km, "%reset -f", timeout=60)  # a clean namespace; imported modules stay warm
+            except Exception:  # noqa: BLE001 - a kernel that does not answer (a loaded machine) is replaced
+                self._local.km = km
+                self.discard()
+            else:
+                self._local.km = km
+                return km
         return self._start()
 
     def warm(self, count: int) -> None:
