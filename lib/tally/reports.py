@@ -20,6 +20,7 @@ nothing to do answers in well under a second.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -235,6 +236,7 @@ def _run_code(km: Any, code: str, timeout: float) -> None:
         client.stop_channels()
 
 
+@functools.lru_cache(maxsize=1)  # one class for every kernel, built on first use
 def _death_aware_client_class() -> type:
     """A blocking kernel client whose waits for a message notice when the kernel has died.
 
