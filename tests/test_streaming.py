@@ -3,7 +3,11 @@ row to the whole-table extractor, bounded in what it holds, and never losing the
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -126,7 +130,8 @@ def test_at_most_a_window_of_chunks_is_in_flight():
         assert len(submitted) - len(taken) <= 3, "more chunks in flight than the window"
         return _InProcess().submit(lambda: task)
 
-    for result in _in_order(_InProcess(), iter(range(10)), 3, submit):
+    for task, result in _in_order(_InProcess(), iter(range(10)), 3, submit):
+        assert task == result
         taken.append(result)
     assert taken == list(range(10))
 
@@ -150,9 +155,8 @@ def test_extract_command_options(tmp_path, capsys):
     assert tally_main(["extract", str(tmp_path / "missing"), "-o", str(output)]) == 2
 
 
-def test_a_disk_dict_behaves_as_a_dict_and_leaves_no_file():
+def test_a_disk_dict_behaves_as_a_dict():
     store = DiskDict()
-    path = store._path
     store["b.txt"] = {"outlet": "VOA"}
     store["a.txt"] = None
     assert list(store) == ["a.txt", "b.txt"] and len(store) == 2 and "a.txt" in store and "c.txt" not in store
@@ -162,4 +166,19 @@ def test_a_disk_dict_behaves_as_a_dict_and_leaves_no_file():
     with pytest.raises(KeyError):
         store["a.txt"]
     store.close()
-    assert not path.exists()
+
+
+def test_a_disk_dict_leaves_no_file_even_when_its_process_is_killed(tmp_path):
+    # SQLite puts its temporary files in $SQLITE_TMPDIR; the child fills a store, then kills itself.
+    child = ("import os, signal\n"
+             "from tally.ondisk import DiskDict\n"
+             "store = DiskDict()\n"
+             "for index in range(20000): store[f'source-{index}.txt'] = 'x' * 200\n"
+             "assert len(store) == 20000\n"
+             "print(len(os.listdir(os.environ['SQLITE_TMPDIR'])), flush=True)\n"
+             "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", child], env={**os.environ, "SQLITE_TMPDIR": str(tmp_path)},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.stdout.strip() == "0"  # no file to be seen even while the store is open
+    assert list(tmp_path.iterdir()) == []

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,24 +133,17 @@ class ArchiveClaims(FirstSeenIndex):
     """Claims of an archive, kept in a SQLite file so that memory stays flat however many there are.
 
     It is the linker's index and, as linked tables are `add_figures`-ed, the store
-    `write_claims` reads the claims table from (the same table as `claims_table` of
+    `claims_batches` reads the claims table from (the same table as `claims_table` of
     all the figures, written in batches). The file is temporary unless a path is given.
     """
 
-    _BATCH = 20_000
+    _BATCH = 5_000  # rows per claims batch: larger batches cost memory (pandas, checks) for no speed
 
     def __init__(self, path: str | Path | None = None) -> None:
         import sqlite3
-        import tempfile
 
-        if path is None:
-            handle, path = tempfile.mkstemp(prefix="tally-claims-", suffix=".sqlite")
-            os.close(handle)
-            self._temporary = Path(path)
-        else:
-            self._temporary = None
         self.size = 0
-        self._db = sqlite3.connect(str(path))
+        self._db = sqlite3.connect("" if path is None else str(path))  # "": a temporary file SQLite deletes
         self._db.executescript("""
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;
             DROP TABLE IF EXISTS first_seen; DROP TABLE IF EXISTS figures;
@@ -234,8 +226,6 @@ class ArchiveClaims(FirstSeenIndex):
 
     def close(self) -> None:
         self._db.close()
-        if self._temporary is not None:
-            self._temporary.unlink(missing_ok=True)
 
 
 def _bound(value) -> int | None:

@@ -90,7 +90,14 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
 def print_problems(problems: list[Problem]) -> None:
     """Problems go to standard error, one line each, naming the file."""
     for problem in problems:
-        print(str(problem), file=sys.stderr)
+        print_problem(problem)
+
+
+def print_problem(problem: Problem) -> None:
+    """One problem on standard error, above the progress bar if one is drawn."""
+    from tqdm import tqdm
+
+    tqdm.write(str(problem), file=sys.stderr)
 
 
 def command_sources(args: argparse.Namespace) -> int:
@@ -126,10 +133,11 @@ def command_extract(args: argparse.Namespace) -> int:
     claims_path = args.output.with_name(f"claims{args.output.suffix}")
     summary = extract_folder(args.folder, args.output, engine=args.engine, workers=args.workers,
                              chunk_size=args.chunk_size, scheduler=args.scheduler, claims_output=claims_path,
-                             progress=tqdm_sources)
-    print_problems(summary.problems)
+                             progress=tqdm_sources, on_problem=print_problem)
     print(f"{summary.sources} sources -> {summary.counted} figures ({summary.figures - summary.counted} other) "
-          f"-> {summary.claims} claims in {summary.seconds:.1f} s; wrote {args.output} and {claims_path}")
+          f"-> {summary.claims} claims in {summary.seconds:.1f} s; wrote {args.output} and {claims_path}"
+          + (f"; {summary.problem_count} problems, {summary.error_count} of them errors"
+             if summary.problem_count else ""))
     return 1 if summary.failed else 0
 
 

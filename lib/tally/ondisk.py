@@ -2,18 +2,16 @@
 
 `tally extract` on an archive keeps per-source facts (the manifest's rows, the
 hashes that find repeated texts) here rather than in memory, so that its memory
-does not grow with the number of sources. Values are pickled; the file is the
-run's own and is removed when the dictionary is closed.
+does not grow with the number of sources. Values are pickled. The file is SQLite's
+private temporary database: no other process can open it, and it is gone when the
+dictionary is closed or the process ends, killed or not.
 """
 
 from __future__ import annotations
 
-import os
 import pickle
 import sqlite3
-import tempfile
 from collections.abc import Iterator, MutableMapping
-from pathlib import Path
 from typing import Any
 
 
@@ -21,10 +19,7 @@ class DiskDict(MutableMapping[str, Any]):
     """A str-keyed mapping in a temporary SQLite file; iteration is in key order."""
 
     def __init__(self) -> None:
-        handle, name = tempfile.mkstemp(prefix="tally-", suffix=".sqlite")
-        os.close(handle)
-        self._path = Path(name)
-        self._db = sqlite3.connect(name)
+        self._db = sqlite3.connect("")  # "": a temporary file SQLite deletes itself
         self._db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                "CREATE TABLE items (key TEXT PRIMARY KEY, value BLOB)")
 
@@ -53,4 +48,3 @@ class DiskDict(MutableMapping[str, Any]):
 
     def close(self) -> None:
         self._db.close()
-        self._path.unlink(missing_ok=True)

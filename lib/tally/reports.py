@@ -559,7 +559,7 @@ def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
     return {
         "sources": summary.sources,
         "problems": [str(problem) for problem in summary.problems[:MAX_LISTED_PROBLEMS]],
-        "problem_count": len(summary.problems),
+        "problem_count": summary.problem_count,
         "figures": summary.counted,
         "outlets": summary.outlets,
         "categories": summary.categories,

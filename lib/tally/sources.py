@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Mapping, MutableMapping, Sequence
+import os
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -123,19 +124,25 @@ class SourceListing:
 
     folder: Path
     manifest: MutableMapping[str, ManifestEntry]
-    names: list[str]
+    names: Collection[str]  # iterates in name order
     problems: list[Problem]
 
 
-def list_sources(path: str | Path, manifest: MutableMapping[str, ManifestEntry] | None = None) -> SourceListing:
-    """Read a folder's manifest (into `manifest` when given) and list its sources, without reading them."""
+def list_sources(path: str | Path, manifest: MutableMapping[str, ManifestEntry] | None = None,
+                 names: MutableMapping[str, None] | None = None) -> SourceListing:
+    """Read a folder's manifest and list its sources, without reading them.
+
+    The manifest's entries go into `manifest` and the names into `names` when they
+    are given (an archive's run gives `tally.ondisk.DiskDict`s, which iterate in key
+    order), else into memory.
+    """
     folder = Path(path)
     if not folder.is_dir():
         raise SourceError(str(folder), "not a folder of sources")
     problems: list[Problem] = []
     manifest = read_manifest(folder, problems, manifest)
-    names = list_source_files(folder, manifest, problems)
-    return SourceListing(folder, manifest, names, problems)
+    listed = list_source_files(folder, manifest, problems, names)
+    return SourceListing(folder, manifest, listed, problems)
 
 
 def read_documents(folder: Path, names: Sequence[str], manifest: Mapping[str, ManifestEntry],
@@ -240,18 +247,25 @@ def _outside_folder(folder: Path, name: str) -> str | None:
     return None
 
 
-def list_source_files(folder: Path, manifest: MutableMapping[str, ManifestEntry],
-                      problems: list[Problem]) -> list[str]:
-    """Files to load: every text or HTML file in the folder, plus manifest entries in subfolders."""
-    names = set(manifest)
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.name == MANIFEST_NAME or not entry.is_file():
-            continue
-        if entry.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
-            names.add(entry.name)
-        else:
-            problems.append(Problem(entry.name, "not a .txt or .html file; skipped", "warning"))
-    return sorted(names)
+def list_source_files(folder: Path, manifest: Mapping[str, ManifestEntry], problems: list[Problem],
+                      names: MutableMapping[str, None] | None = None) -> Collection[str]:
+    """Files to load, in name order: every text or HTML file in the folder, plus manifest entries in
+    subfolders. They are filed as keys of `names` when given (which must iterate in key order), else
+    returned as a sorted list."""
+    found = {} if names is None else names
+    for name in manifest:
+        found[name] = None
+    skipped = []
+    with os.scandir(folder) as entries:  # one entry at a time: an archive's folder is never listed whole
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == MANIFEST_NAME or not entry.is_file():
+                continue
+            if Path(entry.name).suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
+                found[entry.name] = None
+            else:
+                skipped.append(entry.name)
+    problems.extend(Problem(name, "not a .txt or .html file; skipped", "warning") for name in sorted(skipped))
+    return sorted(found) if names is None else found
 
 
 def read_source(folder: Path, name: str, entry: ManifestEntry | None, max_bytes: int) -> dict:

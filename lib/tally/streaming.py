@@ -23,11 +23,13 @@ problem naming the file and skipped; the rest of the batch goes on.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +70,8 @@ class ChunkResult:
 
 @dataclass
 class ExtractSummary:
-    """What one extraction did: counts, the outlets and categories found, every problem."""
+    """What one extraction did: counts, the outlets and categories found, and its problems (every
+    one is counted; the first `KEPT_PROBLEMS` are kept here, all of them go to `on_problem`)."""
 
     sources: int = 0
     figures: int = 0
@@ -77,11 +80,16 @@ class ExtractSummary:
     outlets: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    error_count: int = 0
     seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
-        return any(problem.severity == "error" for problem in self.problems)
+        return self.error_count > 0
+
+
+KEPT_PROBLEMS = 1000
 
 
 def extract_chunk(folder: str, names: Sequence[str], manifest: dict[str, ManifestEntry],
@@ -108,20 +116,24 @@ def extract_chunk(folder: str, names: Sequence[str], manifest: dict[str, Manifes
     return ChunkResult(figures_frame(figures), kept, problems)
 
 
-def chunked(names: Sequence[str], size: int) -> list[list[str]]:
-    """`names` cut into lists of at most `size`, in order."""
-    return [list(names[index:index + size]) for index in range(0, len(names), max(1, size))]
+def chunked(names: Iterable[str], size: int) -> Iterator[list[str]]:
+    """`names` cut into lists of at most `size`, in order, taken from `names` as they are needed."""
+    names = iter(names)
+    while chunk := list(itertools.islice(names, max(1, size))):
+        yield chunk
 
 
 def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "local", workers: int | None = None,
                    chunk_size: int | None = None, scheduler: str | None = None,
                    claims_output: str | Path | None = None, max_bytes: int = MAX_SOURCE_BYTES,
-                   progress: Callable[[int], Progress] | None = None) -> ExtractSummary:
+                   progress: Callable[[int], Progress] | None = None,
+                   on_problem: Callable[[Problem], None] | None = None) -> ExtractSummary:
     """Extract every source in `folder` into the figures file `output` (.csv or .parquet), chunk by chunk.
 
     `progress(total)` may return a callback that is called with the number of
-    sources done after each chunk. With `claims_output`, the claims table is
-    written there too (one row per claim), built in a SQLite file rather than in memory.
+    sources done after each chunk; `on_problem` is called with each problem as it
+    is found. With `claims_output`, the claims table is written there too (one row
+    per claim), built in a SQLite file rather than in memory.
     """
     started = time.perf_counter()
     if engine not in ENGINES:
@@ -132,55 +144,33 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
         for target in (output, Path(claims_output) if claims_output else None):
             if target is not None:
                 remove_stale_partials(target.parent, f".{target.name}.*.partial")
-    # What grows with the number of sources (manifest rows, text hashes, claims) lives on disk.
-    manifest, hashes, claims_store = DiskDict(), DiskDict(), ArchiveClaims()
-    outlets: set[str] = set()
-    categories: set[str] = set()
+    chunk_size = chunk_size or DEFAULT_CHUNK_SIZE
     with ExitStack() as stack:
-        for store in (manifest, hashes, claims_store):
-            stack.callback(store.close)
-        listing = list_sources(folder, manifest)
-        summary = ExtractSummary(problems=list(listing.problems))
-        chunks = chunked(listing.names, chunk_size or DEFAULT_CHUNK_SIZE)
-        advance = progress(len(listing.names)) if progress else None
-        duplicates, linker = DuplicateFilter(hashes), ClaimLinker(claims_store)
+        # What grows with the number of sources (names, manifest rows, text hashes, claims) lives on disk.
+        names = stack.enter_context(closing(DiskDict()))
+        manifest = stack.enter_context(closing(DiskDict()))
+        hashes = stack.enter_context(closing(DiskDict()))
+        claims_store = stack.enter_context(closing(ArchiveClaims()))
+        listing = list_sources(folder, manifest, names)
+        taker = _ChunkTaker(ExtractSummary(), DuplicateFilter(hashes), ClaimLinker(claims_store),
+                            claims_store if claims_output is not None else None, on_problem)
+        taker.report(listing.problems)
+        total = len(listing.names)
+        advance = progress(total) if progress else None
         writer = stack.enter_context(writer_class(output))
-        executor, window = stack.enter_context(_executor(engine, workers, len(chunks), scheduler))
+        executor, window = stack.enter_context(_executor(engine, workers, -(-total // chunk_size), scheduler))
         folder_name = str(listing.folder.resolve())
-        tasks = ((names, {name: listing.manifest[name] for name in names if name in listing.manifest})
-                 for names in chunks)
+        tasks = ((chunk, {name: listing.manifest[name] for name in chunk if name in listing.manifest})
+                 for chunk in chunked(listing.names, chunk_size))
         results = _in_order(executor, tasks, window,
                             lambda task: executor.submit(extract_chunk, folder_name, task[0], task[1], max_bytes))
-        if not chunks:  # an empty folder still gets a figures file, with its columns
+        if total == 0:  # an empty folder still gets a figures file, with its columns
             writer.write(figures_frame([]))
-        for names, result in zip(chunks, results):
-            summary.problems.extend(result.problems)
-            dropped = []
-            for document in result.documents:
-                duplicate = duplicates.problem(document.source, document.content_sha1)
-                if duplicate:
-                    summary.problems.append(duplicate)
-                    dropped.append(document.source)
-                    continue
-                summary.sources += 1
-                summary.problems.extend(Problem(document.source, warning, "warning")
-                                        for warning in document.warnings)
-                if document.outlet:
-                    outlets.add(document.outlet)
-            figures = result.figures
-            if dropped:
-                figures = figures[~figures["source"].isin(dropped)]
-            figures = linker.link(figures)
-            writer.write(figures)
-            if claims_output is not None:
-                claims_store.add_figures(figures)
-            summary.figures += len(figures)
-            counted = figures["category"] != "other"
-            summary.counted += int(counted.sum())
-            categories.update(figures.loc[counted, "category"].unique().tolist())
+        for (chunk, _), result in results:
+            writer.write(taker.take(result))
             if advance:
-                advance(len(names))
-        summary.outlets, summary.categories = sorted(outlets), sorted(categories)
+                advance(len(chunk))
+        summary = taker.finish()
         if claims_output is not None:
             with table_writer_for(Path(claims_output))(Path(claims_output)) as claims_writer:
                 for claims in claims_store.claims_batches():
@@ -192,16 +182,69 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
     return summary
 
 
+class _ChunkTaker:
+    """The parent's side of a run: takes each chunk's result in order, drops repeated texts, links
+    claims, counts and reports problems, and hands back the figures to write."""
+
+    def __init__(self, summary: ExtractSummary, duplicates: DuplicateFilter, linker: ClaimLinker,
+                 claims_store: ArchiveClaims | None, on_problem: Callable[[Problem], None] | None) -> None:
+        self.summary, self.duplicates, self.linker = summary, duplicates, linker
+        self.claims_store, self.on_problem = claims_store, on_problem
+        self.outlets: set[str] = set()
+        self.categories: set[str] = set()
+
+    def report(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.summary.problem_count += 1
+            self.summary.error_count += problem.severity == "error"
+            if len(self.summary.problems) < KEPT_PROBLEMS:
+                self.summary.problems.append(problem)
+            if self.on_problem:
+                self.on_problem(problem)
+
+    def take(self, result: ChunkResult) -> pd.DataFrame:
+        """The chunk's figures, without repeated texts, with their claim ids."""
+        self.report(result.problems)
+        dropped = []
+        for document in result.documents:
+            duplicate = self.duplicates.problem(document.source, document.content_sha1)
+            if duplicate:
+                self.report([duplicate])
+                dropped.append(document.source)
+                continue
+            self.summary.sources += 1
+            self.report(Problem(document.source, warning, "warning") for warning in document.warnings)
+            if document.outlet:
+                self.outlets.add(document.outlet)
+        figures = result.figures
+        if dropped:
+            figures = figures[~figures["source"].isin(dropped)]
+        figures = self.linker.link(figures)
+        if self.claims_store is not None:
+            self.claims_store.add_figures(figures)
+        self.summary.figures += len(figures)
+        counted = figures["category"] != "other"
+        self.summary.counted += int(counted.sum())
+        self.categories.update(figures.loc[counted, "category"].unique().tolist())
+        return figures
+
+    def finish(self) -> ExtractSummary:
+        self.summary.outlets, self.summary.categories = sorted(self.outlets), sorted(self.categories)
+        return self.summary
+
+
 def _in_order(executor: Executor, tasks: Iterator[Any], window: int,
-              submit: Callable[[Any], Future]) -> Iterator[Any]:
-    """Results of the tasks in their order, with at most `window` submitted and not yet taken."""
-    pending: list[Future] = []
+              submit: Callable[[Any], Future]) -> Iterator[tuple[Any, Any]]:
+    """(task, result) for each task in order, with at most `window` submitted and not yet taken."""
+    pending: collections.deque[tuple[Any, Future]] = collections.deque()
     for task in tasks:
-        pending.append(submit(task))
+        pending.append((task, submit(task)))
         if len(pending) >= window:
-            yield pending.pop(0).result()
+            task, future = pending.popleft()
+            yield task, future.result()
     while pending:
-        yield pending.pop(0).result()
+        task, future = pending.popleft()
+        yield task, future.result()
 
 
 class _InProcess(Executor):
