@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from dateutil import parser as date_parser
 
@@ -86,10 +87,15 @@ def split_lines(text: str) -> list[Line]:
 def is_furniture(line: str) -> bool:
     """True for a line that belongs to the page around the article (banners, captions, footers).
 
-    Furniture is short; a long paragraph is never checked (this runs on every line of every article).
+    Furniture is short; a long paragraph is never checked.
     """
-    if len(line) >= 400:
-        return False
+    return len(line) < 400 and _short_line_is_furniture(line)
+
+
+# This runs on every line of every article, twice (reading the capture, then cutting its body
+# into paragraphs): the cache holds about a chunk of articles' lines, all shorter than 400 characters.
+@lru_cache(maxsize=1 << 15)
+def _short_line_is_furniture(line: str) -> bool:
     lowered = line.lower()
     if _FURNITURE_WORDS.isdisjoint(_LOWER_WORD.findall(lowered)) and not any(s in lowered for s in _FURNITURE_STEMS):
         return False  # none of the words any furniture pattern needs: skip the costly search
@@ -101,9 +107,11 @@ def is_prose(line: str) -> bool:
 
     Prose either ends like a sentence or is too long to be a headline.
     """
+    return not is_furniture(line) and _reads_as_prose(line)
+
+
+def _reads_as_prose(line: str) -> bool:
     words = len(line.split())
-    if is_furniture(line):
-        return False
     return (words >= 5 and bool(_TERMINAL.search(line))) or words >= 20
 
 
@@ -118,11 +126,14 @@ def parse_day(text: str) -> date | None:
 def read_capture(text: str) -> CaptureFacts:
     """Find the title, byline, 'Source:' line and article body of a plain-text capture."""
     lines = split_lines(text)
+    # Each line's shape is judged once: the title and body searches below look at it again.
+    furniture = [is_furniture(line.text) for line in lines]
+    prose = [not furniture[i] and _reads_as_prose(line.text) for i, line in enumerate(lines)]
     author = published = source_line = None
     byline_index = None
     for index, line in enumerate(lines):
         byline = _BYLINE.match(line.text)
-        if byline and byline_index is None and not is_prose(line.text):
+        if byline and byline_index is None and not prose[index]:
             byline_index = index
             author = byline.group("author").strip()
             if byline.group("date"):
@@ -135,8 +146,8 @@ def read_capture(text: str) -> CaptureFacts:
         if source:
             source_line = source.group("value")
 
-    title = _find_title(lines, byline_index, source_line)
-    body = _find_body(lines, title, byline_index)
+    title = _find_title(lines, prose, furniture, byline_index, source_line)
+    body = _find_body(lines, prose, title, byline_index)
     if body:
         body_start, body_end = body[0].start, body[-1].end
     else:  # no prose at all: the whole text is the body, and the loader warns
@@ -144,26 +155,26 @@ def read_capture(text: str) -> CaptureFacts:
     return CaptureFacts(title, author, published, source_line, body_start, body_end)
 
 
-def _find_title(lines: list[Line], byline_index: int | None, source_line: str | None) -> str | None:
-    headline_like = [line for line in lines if not is_prose(line.text) and not is_furniture(line.text)]
-    if source_line and any(line.text == source_line for line in headline_like):
+def _find_title(lines: list[Line], prose: list[bool], furniture: list[bool], byline_index: int | None,
+                source_line: str | None) -> str | None:
+    headline_like = [not prose[i] and not furniture[i] for i in range(len(lines))]
+    if source_line and any(line.text == source_line for i, line in enumerate(lines) if headline_like[i]):
         return source_line  # a republication names its original headline
-    if byline_index is not None and byline_index > 0:
-        before = lines[byline_index - 1].text
-        if not is_prose(before) and not is_furniture(before):
-            return before
-    first_prose = next((i for i, line in enumerate(lines) if is_prose(line.text)), len(lines))
-    candidates = [line for line in lines[:first_prose] if line in headline_like and len(line.text.split()) >= 3]
+    if byline_index is not None and byline_index > 0 and headline_like[byline_index - 1]:
+        return lines[byline_index - 1].text
+    first_prose = next((i for i in range(len(lines)) if prose[i]), len(lines))
+    candidates = [line for i, line in enumerate(lines[:first_prose])
+                  if headline_like[i] and len(line.text.split()) >= 3]
     return candidates[0].text if candidates else None
 
 
-def _find_body(lines: list[Line], title: str | None, byline_index: int | None) -> list[Line]:
+def _find_body(lines: list[Line], prose: list[bool], title: str | None, byline_index: int | None) -> list[Line]:
     start = 0
     if byline_index is not None:
         start = byline_index + 1
     elif title is not None:
         start = next((i + 1 for i, line in enumerate(lines) if line.text == title), 0)
-    prose = [i for i in range(start, len(lines)) if is_prose(lines[i].text)]
-    if not prose:
+    found = [i for i in range(start, len(lines)) if prose[i]]
+    if not found:
         return []
-    return lines[prose[0] : prose[-1] + 1]
+    return lines[found[0] : found[-1] + 1]
