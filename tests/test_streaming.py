@@ -136,6 +136,22 @@ def test_at_most_a_window_of_chunks_is_in_flight():
     assert taken == list(range(10))
 
 
+def test_parquet_chunks_are_gathered_into_row_groups(tmp_path, whole_table, monkeypatch):
+    # Each row group costs the writer memory until the file closes: chunks are gathered first.
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(ParquetTableWriter, "ROW_GROUP_ROWS", 14)
+    pieces = [whole_table.iloc[index:index + 7] for index in range(0, 35, 7)]
+    assert len(whole_table) == 35
+    target = tmp_path / "figures.parquet"
+    with ParquetTableWriter(target) as writer:
+        for piece in pieces:
+            writer.write(piece)
+    metadata = pq.ParquetFile(target).metadata
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [14, 14, 7]
+    pd.testing.assert_frame_equal(read_figures(target), figures_frame(whole_table))
+
+
 @pytest.mark.parametrize("writer", [ParquetTableWriter, CsvTableWriter])
 def test_an_interrupted_table_write_leaves_no_file(tmp_path, writer):
     target = tmp_path / f"figures{'.parquet' if writer is ParquetTableWriter else '.csv'}"

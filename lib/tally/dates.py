@@ -76,6 +76,13 @@ _KINDS: tuple[_Kind, ...] = (
           (_words("earlier later same midday dawn"),)),
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NEEDED_WORDS = frozenset().union(*(need for kind in _KINDS for need in kind.needs))
+
+
+@lru_cache(maxsize=4096)
+def _possible_kinds(words: frozenset[str]) -> tuple[int, ...]:
+    """The kinds of time expression a text holding `words` (of `_NEEDED_WORDS`) may contain."""
+    return tuple(i for i, kind in enumerate(_KINDS) if all(not need.isdisjoint(words) for need in kind.needs))
 
 
 @lru_cache(maxsize=512)
@@ -120,7 +127,7 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
         words = words_of(text)
     if "-" in text and _ISO_DATE.search(text):
         words = words | {"iso-date"}
-    possible = tuple(i for i, kind in enumerate(_KINDS) if all(not need.isdisjoint(words) for need in kind.needs))
+    possible = _possible_kinds(words & _NEEDED_WORDS)
     if not possible:
         return found
     for match in _pattern_for(possible).finditer(text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from text_to_num import text2num
 
@@ -123,6 +124,7 @@ def _read_digits(text: str, scaled: bool) -> tuple[float, tuple[str, ...]]:
     return float(text.replace(",", "")), ()
 
 
+@lru_cache(maxsize=8192)  # the same words ("hundreds", "more than 1,000") recur from article to article
 def read_quantity(expression: str) -> Quantity:
     """Bounds of a whole quantity expression such as 'as many as 4,000 to 5,000'.
 

@@ -157,19 +157,23 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
         taker.report(listing.problems)
         total = len(listing.names)
         advance = progress(total) if progress else None
+        # The figures file appears only with the claims file, once both are whole.
         writer = stack.enter_context(writer_class(output))
-        executor, window = stack.enter_context(_executor(engine, workers, -(-total // chunk_size), scheduler))
-        folder_name = str(listing.folder.resolve())
-        tasks = ((chunk, {name: listing.manifest[name] for name in chunk if name in listing.manifest})
-                 for chunk in chunked(listing.names, chunk_size))
-        results = _in_order(executor, tasks, window,
-                            lambda task: executor.submit(extract_chunk, folder_name, task[0], task[1], max_bytes))
-        if total == 0:  # an empty folder still gets a figures file, with its columns
-            writer.write(figures_frame([]))
-        for (chunk, _), result in results:
-            writer.write(taker.take(result))
-            if advance:
-                advance(len(chunk))
+        with ExitStack() as chunk_phase:  # the workers end before the claims are written
+            executor, window = chunk_phase.enter_context(
+                _executor(engine, workers, -(-total // chunk_size), scheduler))
+            folder_name = str(listing.folder.resolve())
+            tasks = ((chunk, {name: listing.manifest[name] for name in chunk if name in listing.manifest})
+                     for chunk in chunked(listing.names, chunk_size))
+            results = _in_order(executor, tasks, window,
+                                lambda task: executor.submit(extract_chunk, folder_name, task[0], task[1], max_bytes))
+            if total == 0:  # an empty folder still gets a figures file, with its columns
+                writer.write(figures_frame([]))
+            for (chunk, _), result in results:
+                writer.write(taker.take(result))
+                if advance:
+                    advance(len(chunk))
+        writer.close()  # finished (its row groups' descriptions freed); renamed into place at the end
         summary = taker.finish()
         if claims_output is not None:
             with table_writer_for(Path(claims_output))(Path(claims_output)) as claims_writer:
@@ -354,6 +358,7 @@ class TableWriter:
         raise NotImplementedError
 
     def close(self) -> None:
+        """Finish the partial file; may be called before the writer's end, and again at it."""
         raise NotImplementedError
 
     @classmethod
@@ -364,10 +369,18 @@ class TableWriter:
 
 
 class ParquetTableWriter(TableWriter):
-    """One Parquet row group per chunk, with the column types fixed by the first table."""
+    """Row groups of about `ROW_GROUP_ROWS` rows, with the column types fixed by the first table.
+
+    Tables are gathered up to that size before they are written: the writer keeps every
+    row group's description (about 20 KB each) until the file is closed, so one row group
+    per chunk would make memory grow with the archive."""
+
+    ROW_GROUP_ROWS = 20_000
 
     def open(self, partial: Path) -> None:
         self._partial, self._writer, self._schema = partial, None, None
+        self._pending: list[Any] = []
+        self._pending_rows = 0
 
     def write(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -376,11 +389,24 @@ class ParquetTableWriter(TableWriter):
         if self._schema is None:
             self._schema = arrow_schema(frame)
             self._writer = pq.ParquetWriter(self._partial, self._schema)
-        self._writer.write_table(pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False))
+        self._pending.append(pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False))
+        self._pending_rows += len(frame)
+        if self._pending_rows >= self.ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._pending:
+            table = pa.concat_tables(self._pending)
+            self._writer.write_table(table, row_group_size=max(1, table.num_rows))
+            self._pending, self._pending_rows = [], 0
 
     def close(self) -> None:
         if self._writer is not None:
+            self._flush()
             self._writer.close()
+            self._writer = None
 
 
 class CsvTableWriter(TableWriter):
@@ -395,7 +421,7 @@ class CsvTableWriter(TableWriter):
         self._header = False
 
     def close(self) -> None:
-        self._handle.close()
+        self._handle.close()  # closing twice is harmless
 
 
 def table_writer_for(path: Path) -> type[TableWriter]:
