@@ -78,6 +78,26 @@ def test_a_failing_source_is_reported_and_skipped(tmp_path, whole_table, monkeyp
         expected[["source", "start", "end", "category", "low", "high"]])
 
 
+def test_every_problem_is_handed_on_as_found_and_counted_but_only_the_first_are_kept(tmp_path, monkeypatch):
+    import tally.streaming
+
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Some 400 residents fled the village on Monday.\n")
+    for name in ("a-empty.txt", "b-empty.txt", "c-empty.txt"):
+        (folder / name).write_bytes(b"")
+    (folder / "notes.docx").write_bytes(b"PK")  # not a source: a warning
+    monkeypatch.setattr(tally.streaming, "KEPT_PROBLEMS", 2)
+    heard = []
+    summary = extract_folder(folder, tmp_path / "figures.csv", workers=1, chunk_size=2, on_problem=heard.append)
+    assert (heard[0].source, heard[0].severity) == ("notes.docx", "warning")  # found while listing
+    assert [p.source for p in heard if p.severity == "error"] == ["a-empty.txt", "b-empty.txt", "c-empty.txt"]
+    assert any(p.source == "good.txt" and "not listed in the manifest" in p.message for p in heard)
+    assert summary.problems == heard[:2]
+    assert summary.problem_count == len(heard) and summary.error_count == 3 and summary.failed
+    assert summary.sources == 1 and summary.counted == 1
+
+
 def test_a_repeated_text_is_left_out_in_any_chunk(tmp_path):
     folder = tmp_path / "sources"
     folder.mkdir()

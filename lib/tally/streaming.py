@@ -369,13 +369,14 @@ class TableWriter:
 
 
 class ParquetTableWriter(TableWriter):
-    """Row groups of about `ROW_GROUP_ROWS` rows, with the column types fixed by the first table.
+    """Row groups of at least `ROW_GROUP_ROWS` rows (the last may be smaller), with the column types
+    fixed by the first table.
 
     Tables are gathered up to that size before they are written: the writer keeps every
     row group's description (about 20 KB each) until the file is closed, so one row group
     per chunk would make memory grow with the archive."""
 
-    ROW_GROUP_ROWS = 20_000
+    ROW_GROUP_ROWS = 10_000
 
     def open(self, partial: Path) -> None:
         self._partial, self._writer, self._schema = partial, None, None
