@@ -1,15 +1,16 @@
 """Stages 1 and 2 over an archive: a folder of sources -> a figures file, in chunks, on every core.
 
 `extract_folder` is what `tally extract` and `tally render` run. It lists the
-folder (manifest and file names only), cuts the names into chunks, and has
-workers read each chunk into a documents table and extract its figures with the
-same per-document function as `extract_figures` (`figures_in_document`). The
-parent takes the chunks back in order, drops repeated texts, links claims
-(`ClaimLinker`, which gives the same ids as the whole table would, with its index
-and the claims table's rows in a SQLite file: `ArchiveClaims`) and appends each
-chunk to the output file. So memory is bounded by the chunks in flight, not by
-the archive, and the result equals `extract_figures(load_sources(folder))`
-row for row, whatever the engine:
+folder (manifest and file names only, into temporary SQLite files), cuts the
+names into chunks as they are needed, and has workers read each chunk into a
+documents table and extract its figures with the same per-document function as
+`extract_figures` (`figures_in_document`). The parent (`_ChunkTaker`) takes the
+chunks back in order, drops repeated texts, links claims (`ClaimLinker`, which
+gives the same ids as the whole table would, with its index and the claims
+table's rows in a SQLite file: `ArchiveClaims`), hands on each problem as it is
+found, and appends each chunk to the output file. So memory is bounded by the
+chunks in flight, not by the archive, and the result equals
+`extract_figures(load_sources(folder))` row for row, whatever the engine:
 
 - `local`: a pool of processes on this machine, one per core by default
   (one chunk or one worker: in this process);
