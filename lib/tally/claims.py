@@ -68,17 +68,21 @@ class ClaimLinker:
         """A copy of `figures` with `claim_id` filled in, continuing from the tables linked before."""
         columns = [figures[name].tolist() for name in ("category", "unit", "low", "high", "group", "date",
                                                         "source", "start")]
+        days = pd.to_datetime(figures["date"]).dt.strftime("%Y-%m-%d").tolist()  # NaT -> missing
         rows = []
-        for category, unit, low, high, group, date, source, start in zip(*columns):
+        for category, unit, low, high, group, date, source, start, day in zip(*columns, days):
             key = (category, unit, _bound(low), _bound(high))
             date = None if pd.isna(date) else date
+            day = day if isinstance(day, str) else "undated"
+            amount = "\x1f".join(str(part) for part in key)
             words = sorted(_group_words(group))
             # Where this figure looks for an earlier one, and where it is filed for later ones.
             if date is None:
-                looks = [_slot("any", key, word) for word in words]
+                looks = [_slot("any", amount, word) for word in words]
             else:
-                looks = [_slot("day", key, day, word) for word in words for day in (date, None)]
-            files = [_slot("day", key, date, word) for word in words] + [_slot("any", key, word) for word in words]
+                looks = [_slot("day", amount, seen, word) for word in words for seen in (day, "undated")]
+            files = ([_slot("day", amount, day, word) for word in words]
+                     + [_slot("any", amount, word) for word in words])
             rows.append((key, date, source, start, looks, files))
         earlier = self.index.lookup({slot for row in rows for slot in row[4]})
         claim_ids, new_entries = [], {}
@@ -97,9 +101,10 @@ class ClaimLinker:
         return linked
 
 
-def _slot(*parts: object) -> int:
-    """A stable 64-bit number for an index slot (same in every process and run)."""
-    return int.from_bytes(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest(), "big", signed=True)
+def _slot(*parts: str) -> int:
+    """A stable 64-bit number for an index slot (same in every process and run). The parts are
+    text already (days as ISO dates): the repr of a pandas Timestamp cost more than the hash."""
+    return int.from_bytes(hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest(), "big", signed=True)
 
 
 class FirstSeenIndex:
@@ -170,7 +175,7 @@ class ArchiveClaims(FirstSeenIndex):
     def add_figures(self, figures: pd.DataFrame) -> None:
         """Keep what the claims table needs of a linked figures table."""
         def day(values: pd.Series) -> list[str | None]:
-            return [None if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
+            return [v if isinstance(v, str) else None for v in pd.to_datetime(values).dt.strftime("%Y-%m-%d")]
 
         def number(values: pd.Series) -> list[int | None]:
             return [None if pd.isna(v) else int(v) for v in values]
