@@ -163,3 +163,25 @@ def test_folded_marks_count_every_figure_and_span_its_values():
 def test_a_small_table_is_drawn_one_mark_per_figure():
     marks, subtitle = charts.marks_for(table(figure(), figure(claim_id="c2", outlet="Other Post")))
     assert subtitle == "" and marks["figures"].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("reader_zone", ["UTC", "America/Los_Angeles", "Asia/Tokyo"])
+def test_day_labels_name_the_month_and_the_day_in_any_time_zone(reader_zone, monkeypatch):
+    # Drawn by Vega itself (vl-convert): the labels a reader sees, not the spec's wording.
+    import re
+    import time
+
+    import vl_convert
+
+    monkeypatch.setenv("TZ", reader_zone)
+    time.tzset()
+    try:
+        chart = charts.figures_by_date(table(figure(date=pd.Timestamp("2019-02-25")),
+                                             figure(date=pd.Timestamp("2019-03-12"), claim_id="c2")))
+        svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    labels = re.findall(r">((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[^<]*)</text>", svg)
+    assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 2019", label) for label in labels), labels
+    assert labels[0] == "Feb 25, 2019"

@@ -188,8 +188,10 @@ def _most_frequent(rows: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _day_axis(title: str = "Day the figure refers to") -> alt.X:
-    return alt.X("day:T", title=title, scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format="%b %-d, %Y", labelAngle=-30, formatType="utc"))
+    # A utc scale makes Vega-Lite format labels in UTC by itself; an explicit formatType "utc"
+    # made it drop the format and print "Mon 25". Padding keeps the first and last marks whole.
+    return alt.X("day:T", title=title, scale=alt.Scale(type="utc", padding=14),
+                 axis=alt.Axis(format="%b %-d, %Y", labelAngle=-30))
 
 
 def _bound_shape() -> alt.Shape:
