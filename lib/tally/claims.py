@@ -68,12 +68,12 @@ class ClaimLinker:
         """A copy of `figures` with `claim_id` filled in, continuing from the tables linked before."""
         columns = [figures[name].tolist() for name in ("category", "unit", "low", "high", "group", "date",
                                                         "source", "start")]
-        days = pd.to_datetime(figures["date"]).dt.strftime("%Y-%m-%d").tolist()  # NaT -> missing
+        days = _iso_days(figures["date"])
         rows = []
         for category, unit, low, high, group, date, source, start, day in zip(*columns, days):
             key = (category, unit, _bound(low), _bound(high))
             date = None if pd.isna(date) else date
-            day = day if isinstance(day, str) else "undated"
+            day = day or "undated"
             amount = "\x1f".join(str(part) for part in key)
             words = sorted(_group_words(group))
             # Where this figure looks for an earlier one, and where it is filed for later ones.
@@ -99,6 +99,11 @@ class ClaimLinker:
         linked = figures.copy()
         linked["claim_id"] = pd.Series(claim_ids, index=figures.index, dtype=object)
         return linked
+
+
+def _iso_days(values: pd.Series) -> list[str | None]:
+    """Days as 'YYYY-MM-DD' text, None where there is none."""
+    return [v if isinstance(v, str) else None for v in pd.to_datetime(values).dt.strftime("%Y-%m-%d")]
 
 
 def _slot(*parts: str) -> int:
@@ -174,9 +179,6 @@ class ArchiveClaims(FirstSeenIndex):
 
     def add_figures(self, figures: pd.DataFrame) -> None:
         """Keep what the claims table needs of a linked figures table."""
-        def day(values: pd.Series) -> list[str | None]:
-            return [v if isinstance(v, str) else None for v in pd.to_datetime(values).dt.strftime("%Y-%m-%d")]
-
         def number(values: pd.Series) -> list[int | None]:
             return [None if pd.isna(v) else int(v) for v in values]
 
@@ -184,8 +186,9 @@ class ArchiveClaims(FirstSeenIndex):
             return [v if isinstance(v, str) else None for v in values]
 
         rows = zip(figures["claim_id"].tolist(), figures["category"].tolist(), figures["group"].tolist(),
-                   number(figures["low"]), number(figures["high"]), number(figures["best"]), day(figures["date"]),
-                   day(figures["published"]), figures["source"].tolist(), number(figures["start"]),
+                   number(figures["low"]), number(figures["high"]), number(figures["best"]),
+                   _iso_days(figures["date"]), _iso_days(figures["published"]), figures["source"].tolist(),
+                   number(figures["start"]),
                    text(figures["outlet"]), text(figures["attribution"]))
         self._db.executemany("INSERT INTO figures VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import itertools
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -162,7 +163,7 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
         writer = stack.enter_context(writer_class(output))
         with ExitStack() as chunk_phase:  # the workers end before the claims are written
             executor, window = chunk_phase.enter_context(
-                _executor(engine, workers, -(-total // chunk_size), scheduler))
+                _executor(engine, workers, math.ceil(total / chunk_size), scheduler))
             folder_name = str(listing.folder.resolve())
             tasks = ((chunk, {name: listing.manifest[name] for name in chunk if name in listing.manifest})
                      for chunk in chunked(listing.names, chunk_size))
@@ -199,6 +200,7 @@ class _ChunkTaker:
         self.categories: set[str] = set()
 
     def report(self, problems: Iterable[Problem]) -> None:
+        """Count the problems, keep the first few, and hand each on."""
         for problem in problems:
             self.summary.problem_count += 1
             self.summary.error_count += problem.severity == "error"
