@@ -121,6 +121,8 @@ def test_timeline_entries_take_their_stated_dates():
         ("The strike killed 8 people.", None, "no date"),
         ("Some 1,000 fighters are still inside the town.", date(2019, 3, 14), "present"),
         ("Officials said on March 5, 2019 that 200 civilians were evacuated.", date(2019, 3, 5), "stated"),
+        ("ON TUESDAY, 40 PEOPLE WERE RESCUED.", date(2019, 3, 12), "weekday"),  # searched case-folded
+        ("Officials said on MARCH 5 that 200 civilians were evacuated.", date(2019, 3, 5), "stated"),
     ],
 )
 def test_dates(text, expected, basis_word):
@@ -163,3 +165,13 @@ def test_offsets_point_at_the_words_and_the_table_checks():
 def test_unknown_publication_date_leaves_weekdays_undated():
     row = only("On Monday, 46 families left the camp.", published=None)
     assert row["date"] is None
+
+
+def test_time_patterns_are_written_in_lower_case():
+    # They are searched in case-folded text without IGNORECASE: a capital would never match.
+    import re
+
+    from tally import dates
+
+    for kind in dates._KINDS:
+        assert not re.search(r"(?<![\\?])[A-Z]", kind.pattern.replace("(?P<", "")), kind.pattern

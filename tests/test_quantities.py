@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from text_to_num import text2num
 
-from tally.quantities import QUANTITY, NotAQuantity, read_quantity
+from tally.quantities import QUANTITY, NotAQuantity, quantity_spans, read_quantity
+from tally.sentences import fold_case
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,20 @@ def test_year_spans_are_not_ranges(words):
 def test_numbers_inside_names_and_codes_are_not_found():
     text = "UNITED24 and F-16 jets, COVID-19, a 24/7 watch and #Baghouz"
     assert [m.group() for m in QUANTITY.finditer(text)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "More than 4,000 militants and About 200 Civilians; AS MANY AS 5,000 TO 6,000 FIGHTERS",
+    "İstanbul said Hundreds fled, then Dozens more — a further Three Hundred",
+])
+def test_quantity_spans_in_folded_text_equal_the_case_insensitive_pattern(text):
+    # quantity_spans searches a lower-cased copy with a case-sensitive pattern (faster);
+    # it must find what QUANTITY finds with IGNORECASE, at the same offsets.
+    assert quantity_spans(text) == [m.span() for m in QUANTITY.finditer(text)]
+    assert quantity_spans(text)
+
+
+def test_folding_case_keeps_every_offset():
+    text = "İDLİB: About 300 Fled"  # 'İ'.lower() is two characters
+    folded = fold_case(text)
+    assert len(folded) == len(text) and folded.endswith("about 300 fled")

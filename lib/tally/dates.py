@@ -17,17 +17,18 @@ from functools import lru_cache
 
 from dateutil import parser as date_parser
 
-from tally.sentences import words_of
+from tally.sentences import fold_case, words_of
 
-_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-                "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+# Patterns are written in lower case and searched in case-folded text (see `fold_case`).
+_MONTH_NAMES = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+                "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _MONTH = rf"(?:{_MONTH_NAMES})\.?"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SMALL_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|few|\d+)"
 _UNITS = r"(?:days?|nights?|weeks?|months?|years?|hours?|decades?)"
 
-_MONTH_WORDS = frozenset(m.lower() for m in _MONTH_NAMES.split("|"))
+_MONTH_WORDS = frozenset(_MONTH_NAMES.split("|"))
 _UNIT_WORDS = frozenset("day days night nights week weeks month months year years hour hours decade decades".split())
 _YEARS = frozenset(str(y) for y in range(1900, 2100))
 
@@ -88,8 +89,9 @@ def _possible_kinds(words: frozenset[str]) -> tuple[int, ...]:
 @lru_cache(maxsize=512)
 def _pattern_for(kinds: tuple[int, ...]) -> re.Pattern:
     """One alternation of the given kinds, in their order, under a single leading word boundary
-    (a boundary inside every branch makes the engine try each branch at every character)."""
-    return re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{_KINDS[i].pattern})" for i in kinds) + ")", re.I)
+    (a boundary inside every branch makes the engine try each branch at every character),
+    for case-folded text."""
+    return re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{_KINDS[i].pattern})" for i in kinds) + ")")
 
 
 BASIS_STATED = "stated date"
@@ -130,12 +132,13 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
     possible = _possible_kinds(words & _NEEDED_WORDS)
     if not possible:
         return found
-    for match in _pattern_for(possible).finditer(text):
+    for match in _pattern_for(possible).finditer(fold_case(text)):
         kind = _KINDS[int(match.lastgroup[1:])].name
         day, basis = resolve(kind, match, published, last_day)
         if day is not None and kind in ("date", "weekday", "yesterday", "days_ago"):
             last_day = day
-        found.append(TimeExpression(offset + match.start(), offset + match.end(), match.group(), kind, day, basis))
+        found.append(TimeExpression(offset + match.start(), offset + match.end(), text[match.start():match.end()],
+                                    kind, day, basis))
     return found
 
 

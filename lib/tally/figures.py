@@ -22,7 +22,7 @@ import pandera.pandas as pa
 from tally import categories, dates, quantities
 from tally.attribution import SpeechReader, attribute
 from tally.categories import CATEGORIES, OTHER
-from tally.quantities import QUANTITY, NotAQuantity, read_quantity
+from tally.quantities import NotAQuantity, quantity_spans, read_quantity
 from tally.sentences import paragraphs
 
 _NULLABLE_INT = {"dtype": "Int64", "nullable": True}
@@ -155,39 +155,39 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                          time_spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
     """Figures in one sentence, with offsets relative to the sentence (time expressions' spans given)."""
     found = []
-    for match in QUANTITY.finditer(sentence):
-        if any(s < match.end() and match.start() < e for s, e in time_spans):
+    for quantity_start, quantity_end in quantity_spans(sentence):
+        if any(s < quantity_end and quantity_start < e for s, e in time_spans):
             continue  # "several nights", "two days ago", "March 23"
-        if _MONTH_BEFORE.search(sentence[: match.start()]) or sentence[match.end():].startswith(("%", " percent")):
+        if _MONTH_BEFORE.search(sentence[:quantity_start]) or sentence[quantity_end:].startswith(("%", " percent")):
             continue
         try:
-            quantity = read_quantity(match.group())
+            quantity = read_quantity(sentence[quantity_start:quantity_end])
         except NotAQuantity:
             continue
-        phrase = categories.noun_phrase_after(sentence, match.end())
-        after = sentence[phrase.end:] if phrase else sentence[match.end():]
+        phrase = categories.noun_phrase_after(sentence, quantity_end)
+        after = sentence[phrase.end:] if phrase else sentence[quantity_end:]
         low, high, best = quantity.low, quantity.high, quantity.best
         or_more = _OR_MORE.match(after)
         if or_more and high is not None:
             high, best = None, low
         toll = None
         if phrase is None:
-            toll = categories.toll_category(sentence[: match.start()])
-            if toll or categories.PEOPLE_PARTICIPLES.match(sentence[match.end():].lstrip()):
-                phrase_end, noun, words = match.end(), None, ""
+            toll = categories.toll_category(sentence[: quantity_start])
+            if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()):
+                phrase_end, noun, words = quantity_end, None, ""
             else:
-                context = categories.noun_from_context(previous_sentence + " " + sentence[: match.start()])
-                if context is None or not re.search(r"\bthere\b[^.]*$", sentence[: match.start()], re.I):
+                context = categories.noun_from_context(previous_sentence + " " + sentence[: quantity_start])
+                if context is None or not re.search(r"\bthere\b[^.]*$", sentence[: quantity_start], re.I):
                     continue
-                phrase_end, noun, words = match.end(), context.noun, context.phrase
+                phrase_end, noun, words = quantity_end, context.noun, context.phrase
         else:
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)
-        category, category_text = categories.choose_category(sentence, match.start(), phrase_end, kind)
+        category, category_text = categories.choose_category(sentence, quantity_start, phrase_end, kind)
         earlier = found[-1] if found else None
         if toll:
             category, category_text = toll, "toll"
-        elif category == OTHER and earlier and categories.is_part_of_previous(sentence[: match.start()]):
+        elif category == OTHER and earlier and categories.is_part_of_previous(sentence[: quantity_start]):
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and noun in categories.NOUN_CATEGORY:
             category, category_text = categories.NOUN_CATEGORY[noun], noun
@@ -201,7 +201,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         else:
             group = categories.group_label(words, noun, insurgent)
         found.append({
-            "offset": match.start(), "end_offset": phrase_end, "category": category, "group": group,
+            "offset": quantity_start, "end_offset": phrase_end, "category": category, "group": group,
             "low": low, "high": high, "best": best, "unit": phrase.unit if phrase else "people",
             "category_text": category_text, "flags": quantity.flags,
             "trigger_after": sentence[phrase_end:],

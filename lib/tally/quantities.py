@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from text_to_num import text2num
 
-from tally.sentences import words_of
+from tally.sentences import fold_case, words_of
 
 # Vague amounts and the bounds the spec gives them, longest phrase first.
 VAGUE_BOUNDS: dict[str, tuple[int, int]] = {
@@ -73,6 +73,13 @@ QUANTITY = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# The same pattern for case-folded text (its words are all lower case): see `fold_case`.
+_QUANTITY_FOLDED = re.compile(QUANTITY.pattern, re.VERBOSE)
+
+
+def quantity_spans(text: str) -> list[tuple[int, int]]:
+    """Where `QUANTITY` matches in `text`, left to right: the candidate quantity expressions."""
+    return [match.span() for match in _QUANTITY_FOLDED.finditer(fold_case(text))]
 
 
 @dataclass(frozen=True)
