@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tally.sentences import fold_case
+
 # News organisations as articles name them, with the short name for the cited_outlet column.
 OUTLETS: dict[str, tuple[str, ...]] = {
     "Reuters": ("Reuters", "Reuters news agency", "the Reuters news agency"),
@@ -45,7 +47,8 @@ _VERBS = (
     "recorded|documented|disclosed|alleged|quoted|asserted|observed"
 )
 _VERB_WORDS = frozenset(_VERBS.split("|"))
-_AUXILIARIES = re.compile(r"(?:\b(?:has|have|had|also|later|then|previously|earlier|reportedly|separately)\s+)+$", re.I)
+_AUXILIARY_WORDS = ("has", "have", "had", "also", "later", "then", "previously", "earlier", "reportedly", "separately")
+_AUXILIARIES = re.compile(r"(?:\b(?:%s)\s+)+$" % "|".join(_AUXILIARY_WORDS), re.I)
 _LOWER_WORD = re.compile(r"[a-z]+")
 _INVERTED = re.compile(
     r"[,.!?]?[\"”’]\s*(?P<verb>said|says|added|adds|noted|notes|told|wrote|warned|tweeted)\s+"
@@ -57,10 +60,13 @@ _CITING = re.compile(
     rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
 _TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
 _DATELINE = re.compile(rf"^[A-Z][A-Za-z .,'-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M | re.I)
-# Where a speaker's noun phrase starts, reading leftwards from its verb.
-_CLAUSE_START = re.compile(
-    r"(?:^|(?<=(?-i:[a-z0-9”\"’)]))[.!?]\s|[,;:“”\"(—–]|\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
-    r"since|if|and\s+that|where|which|who)\b)\s*", re.I)
+# Where a speaker's noun phrase starts, reading leftwards from its verb: after a stop,
+# a comma or quotation mark, or a word that opens a clause. Two patterns rather than one
+# alternation, so that the engine can skip to the next punctuation mark or word start.
+_CLAUSE_PUNCTUATION = re.compile(r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|[,;:“”\"(—–])\s*")
+_CLAUSE_WORD = re.compile(  # for case-folded text
+    r"\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
+    r"since|if|and\s+that|where|which|who)\b\s*")
 _PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "organisation"}
 _SPEAKER_NOUNS = re.compile(
     r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
@@ -75,7 +81,8 @@ _ROLE_WORDS = re.compile(
     r"\b(spokes(?:man|woman|person)|official|commander|officer|minister|envoy|president|adviser|advisor|chief|"
     r"leader|general|director|head|analyst|researcher|governor|mayor|ambassador|secretary)\b", re.I)
 _TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.?\s+)+")
-_NAME = re.compile(r"(?:[A-Z][a-z][\w'’-]*|[A-Z]\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?(?:[A-Z][a-z][\w'’-]*|[A-Z]\.))+")
+# A capital first, outside any group, lets the engine skip to the next capital letter.
+_NAME = re.compile(r"[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+")
 _LEADING_NOISE = re.compile(r"^(?:the|a|an|other|also|some|its|their|many|top|two|three|several)\s+", re.I)
 _APPOSITIVE_ROLE = re.compile(r"^,\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")
 
@@ -240,7 +247,10 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
         start, end = word.span()
         if (start and paragraph[start - 1].isalnum()) or (end < len(paragraph) and paragraph[end].isalnum()):
             continue  # part of a longer token ("said2")
-        auxiliaries = _AUXILIARIES.search(paragraph, max(0, start - 60), start)
+        before = paragraph[max(0, start - 60):start]
+        auxiliaries = None
+        if before[-1:].isspace() and before.rstrip().lower().endswith(_AUXILIARY_WORDS):  # cheap test first
+            auxiliaries = _AUXILIARIES.search(paragraph, max(0, start - 60), start)
         phrase_start = auxiliaries.start() if auxiliaries else start
         pluperfect = bool(auxiliaries and re.match(r"had\b", auxiliaries.group(), re.I))
         found.append((start, end, phrase_start, pluperfect))
@@ -256,12 +266,20 @@ def _verbs_pattern(verbs: frozenset[str]) -> re.Pattern:
 def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
     window = paragraph[max(0, verb_start - 120) : verb_start]
-    starts = list(_CLAUSE_START.finditer(window))
-    subject = window[starts[-1].end():] if starts else window
-    subject = subject.strip()
+    subject = window[_clause_start(window):].strip()
     if not subject or len(subject.split()) > 10:
         return None
     return subject
+
+
+def _clause_start(window: str) -> int:
+    """Where the last clause in `window` starts (0 if it has no clause opener)."""
+    start = 0
+    for match in _CLAUSE_PUNCTUATION.finditer(window):
+        start = match.end()
+    for match in _CLAUSE_WORD.finditer(fold_case(window)):
+        start = max(start, match.end())
+    return start
 
 
 def _person_name(who: str) -> str | None:
