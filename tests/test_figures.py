@@ -175,3 +175,61 @@ def test_time_patterns_are_written_in_lower_case():
 
     for kind in dates._KINDS:
         assert not re.search(r"(?<![\\?])[A-Z]", kind.pattern.replace("(?P<", "")), kind.pattern
+
+
+def test_a_dateline_is_not_part_of_the_speaker():
+    row = only("BEIRUT (Reuters) - U.S.-backed forces said on Tuesday they had evacuated about 2,000 civilians.")
+    assert (row["attribution"], row["cited_outlet"]) == ("U.S.-backed forces", "Reuters")
+
+
+def test_a_dateline_with_a_day_names_the_cited_agency():
+    row = only("DAMASCUS, March 5 (AP) — More than 500 militants surrendered overnight, a spokesman said.")
+    assert row["cited_outlet"] == "AP"
+
+
+def test_speaker_after_a_comma_without_a_quotation():
+    killed, wounded = figures_of("Four SDF fighters were killed and 13 injured in the fighting, said the Observatory.")
+    assert killed["attribution"] == wounded["attribution"] == "Observatory"
+    assert only("Some 300 people fled, said Wednesday's report by the monitor.")["attribution"] is None
+
+
+def test_we_inside_a_quotation_is_the_quotations_speaker():
+    row = only("\"We estimate there are still 1,500 to 2,000 fighters inside,\" Adnan Afrin, an SDF commander, "
+               "told reporters.")
+    assert (row["category"], row["low"], row["high"]) == ("remaining", 1500, 2000)
+    assert row["attribution"] == "Adnan Afrin"
+
+
+def test_a_number_that_leaves_out_the_noun_and_verb_of_the_one_before():
+    first, second = figures_of("Some 7,000 people left on Wednesday and another 2,500 on Thursday, the SDF said.")
+    assert (first["category"], first["date"]) == ("evacuated", date(2019, 3, 13))
+    assert (second["category"], second["group"], second["low"], second["date"]) == (
+        "evacuated", "people", 2500, date(2019, 3, 14))
+    assert figures_of("The strike killed 8 people and damaged 3 buildings.")[1:] == []
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("The SDF said 3,000 jihadists had been captured, while 400 were killed.", "surrendered"),
+        ("The group had lost 1,300 men in the battle.", "killed"),
+        ("About 5,000 people left overnight.", "evacuated"),
+        ("About 5,000 people left in the town are starving.", "remaining"),
+    ],
+)
+def test_more_ways_of_saying_what_happened(text, category):
+    assert figures_of(text)[0]["category"] == category
+
+
+@pytest.mark.parametrize(
+    "text, date_text",
+    [
+        ("Since Jan 9, 34,000 people have left the pocket.", "Since Jan 9"),
+        ("More than 60,000 people have streamed out since December.", "since December"),
+        ("Some 1,300 fighters have been killed since the start of the offensive.", "since the start of the offensive"),
+    ],
+)
+def test_since_a_day_is_a_period_ending_at_publication(text, date_text):
+    row = only(text)
+    assert (row["date"], row["date_text"], row["date_basis"]) == (date(2019, 3, 14), date_text,
+                                                                  "period ending at publication")

@@ -59,15 +59,29 @@ _CITING = re.compile(
     rf"\bciting\s+(?P<who>[^,;]{{2,90}}?),\s*(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s*\([A-Z]+\))?\s+"
     rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
 _TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
-_DATELINE = re.compile(rf"^[A-Z][A-Za-z .,'-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M | re.I)
+_DATELINE = re.compile(rf"^[A-Z][A-Za-z0-9 .,'/-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M | re.I)
 # Where a speaker's noun phrase starts, reading leftwards from its verb: after a stop,
 # a comma or quotation mark, or a word that opens a clause. Two patterns rather than one
 # alternation, so that the engine can skip to the next punctuation mark or word start.
-_CLAUSE_PUNCTUATION = re.compile(r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|[,;:“”\"(—–])\s*")
+_CLAUSE_PUNCTUATION = re.compile(r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|[,;:“”\"(—–]|\s-(?=\s))\s*")  # " - ": a dateline's end
 _CLAUSE_WORD = re.compile(  # for case-folded text
     r"\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
     r"since|if|and\s+that|where|which|who)\b\s*")
 _PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "organisation"}
+# "We estimate ..." inside a quotation: the speaker is whoever the quotation belongs to.
+_FIRST_PERSON = {"i", "we"}
+# Speech verbs that follow a comma and come before their speaker: "..., said the Observatory."
+_COMMA_VERBS = frozenset("said says added adds noted notes wrote warned tweeted reported reports".split())
+_INVERTED_AFTER_COMMA = re.compile(
+    rf",\s*(?P<verb>{'|'.join(sorted(_COMMA_VERBS, key=len, reverse=True))})\s+"
+    r"(?P<who>(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December)\b)"
+    r"(?:the\s+[\w-]+|[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
+    r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
+# "Adnan Afrin, an SDF commander, said": the speaker is the name before the appositive.
+_NAMED_BEFORE_APPOSITIVE = re.compile(
+    r"(?P<who>[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))*)"
+    r"\s*,\s*(?:a|an|the)\s+[^,;:“”\"]{2,80},\s*$")
 _SPEAKER_NOUNS = re.compile(
     r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
     r"statement|observatory|monitor|group|intelligence|military|army|police|authorities|council|committee|"
@@ -131,6 +145,9 @@ class SpeechReader:
             found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
         for match in _INVERTED.finditer(paragraph_text):
             found.append((match.start("verb"), match.end(), match.group("who"), False, None))
+        if "," in paragraph_text and (words is None or not _COMMA_VERBS.isdisjoint(words)):
+            for match in _INVERTED_AFTER_COMMA.finditer(paragraph_text):
+                found.append((match.start("verb"), match.end(), match.group("who"), False, None))
         for match in (_ACCORDING.finditer(paragraph_text) if "according" in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, None))
         verbs = _speech_verbs(paragraph_text, words)
@@ -158,7 +175,7 @@ class SpeechReader:
         told = _TOLD_OUTLET.match(paragraph, start)
         outlet = self._foreign_outlet(told.group("outlet")) if told else None
         speaker, kind = self._resolve(who.strip())
-        if kind == "possessive":  # "its observers estimate": the speaker is the one reporting them
+        if kind in ("possessive", "first_person"):  # "its observers estimate", "we estimate": someone else's
             return Speech(offset + start, offset + end, None, kind, outlet, pluperfect)
         if speaker is None and kind != "outlet":
             return None
@@ -181,6 +198,8 @@ class SpeechReader:
         lowered = who.lower().removeprefix("the ")
         if lowered in _OUTLET_BY_ALIAS:
             return None, "outlet"
+        if lowered in _FIRST_PERSON:
+            return None, "first_person"
         if lowered in _PRONOUNS:
             kind = _PRONOUNS[lowered]
             previous = self.last.get(kind) or (self.last.get("person") if kind == "group" else None)
@@ -267,6 +286,9 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
     window = paragraph[max(0, verb_start - 120) : verb_start]
     subject = window[_clause_start(window):].strip()
+    if not subject and window.rstrip().endswith(","):
+        named = _NAMED_BEFORE_APPOSITIVE.search(window)
+        subject = named.group("who") if named else ""
     if not subject or len(subject.split()) > 10:
         return None
     return subject
@@ -327,7 +349,7 @@ def attribute(position: int, sentence_start: int, sentence_end: int, events: lis
     chosen = None
     if before:
         chosen = before[-1]
-        if chosen.speaker_kind == "possessive":
+        if chosen.speaker_kind in ("possessive", "first_person"):
             chosen = before[-2] if len(before) > 1 else None
     if chosen is None and after:
         chosen = after[0]

@@ -84,10 +84,14 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b", r"\b(?:walked|came|got|trickled) out\b",
         r"\bdisplaced\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
         r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
+        # "7,000 people left on Wednesday"; not "left in the town" (still there) or "left 20 dead"
+        r"\bleft(?= (?:on|at|overnight|yesterday|today|early|late|during|through|via|for|by|from|aboard|after|"
+        r"before|since|over|and)\b|\s*[.,;]|$)",
     ),
     "surrendered": (
         r"\bsurrender(?:ed|ing|s)?\b", r"\b(?:gave|give|giving|given) themselves up\b",
         r"\bturned themselves in\b", r"\blaid down (?:their )?(?:arms|weapons)\b", r"\bcapitulated\b",
+        r"\b(?:were|was|been|being) captured\b",  # as "capturing 500 militants" is, left of the number
     ),
     "killed": (
         r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
@@ -100,6 +104,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
         r"\bholed up\b", r"\btrapped\b", r"\bbesieged\b", r"\brefus(?:ed|ing|e|es) to (?:surrender|leave|give)\w*",
         r"\byet to (?:surrender|leave|give up)\b", r"\b(?:were|are|was|is) left (?:to|in|inside)\b",
+        r"\bleft (?:inside|behind|in (?:the |this |that )?(?:town|city|village|enclave|pocket|area|besieged|last|tiny|"
+        r"shrinking|camp))\b",
         r"\bmake a (?:final|last) stand\b", r"\bstill (?:be |been )?(?:in|hiding|holding|fighting|there|preparing|"
         r"holed|defending|resisting)\b", r"\bhiding\b", r"\bhold(?:ing)? out\b", r"\bstay(?:ed|ing)? (?:behind|inside)\b",
     ),
@@ -133,13 +139,14 @@ _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 _OBJECT_VERBS = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
-    r"claimed the lives of|left)\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
+    r"claimed the lives of|left|lost)\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
 _OBJECT_CATEGORY = (
     ("killed", re.compile(r"kill|execut|deaths|lives", re.I)), ("evacuated", re.compile(r"evacuat|flight", re.I)),
     ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
     ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
+    ("killed", re.compile(r"^lost", re.I)),  # "the group had lost 1,300 men"
 )
-_CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s")
+_CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s|,\s*(?:while|whereas)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -352,6 +359,19 @@ def subject_casualties(sentence: str) -> str | None:
 NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed"}
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at)\s+\W*$", re.I)
 _PART_OF = re.compile(r"\b(?:including|among them|of whom|of them|among whom)\s+(?:at least\s+|some\s+)?\W*$", re.I)
+
+
+# "7,000 left on Wednesday and another 2,500 on Thursday": the second number leaves out the
+# noun and verb of the figure before it, and is followed by a time, a place or the clause's end.
+_GAP_BEFORE = re.compile(r"(?:\b(?:and|while|then|plus)|,)\s*$", re.I)
+_GAP_AFTER = re.compile(
+    r"\s*(?:more\b\s*)?(?:[,.;)]|$|(?:on|in|at|by|during|over|overnight|yesterday|today|later|earlier|"
+    r"the\s+(?:next|following|previous)\s+day)\b)", re.I)
+
+
+def is_gapped(before: str, after: str) -> bool:
+    """Whether the number between `before` and `after` counts what the figure before it counted."""
+    return bool(_GAP_BEFORE.search(before) and _GAP_AFTER.match(after))
 
 
 def toll_category(before: str) -> str | None:

@@ -27,6 +27,8 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _SMALL_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|few|\d+)"
 _UNITS = r"(?:days?|nights?|weeks?|months?|years?|hours?|decades?)"
+_DAY = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
+        r"|\d{4}-\d{2}-\d{2})\b")
 
 _MONTH_WORDS = frozenset(_MONTH_NAMES.split("|"))
 _UNIT_WORDS = frozenset("day days night nights week weeks month months year years hour hours decade decades".split())
@@ -53,12 +55,16 @@ def _words(text: str) -> frozenset[str]:
 
 # Kinds of time expression, tried in this order at each position (first match wins).
 _KINDS: tuple[_Kind, ...] = (
-    _Kind("date", rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    _Kind("date", _DAY,
           (_MONTH_WORDS | {"iso-date"},)),
     _Kind("period", rf"(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+(?:{_SMALL_COUNT}\s+|few\s+|several\s+|couple\s+of\s+)?{_UNITS}\b",
           (_words("past last"), _UNIT_WORDS)),
     _Kind("period", r"(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|so\s+far\b|to\s+date\b|this\s+(?:week|month|year)\b(?!\s+ago)",
           (_words("recent far date this"),)),
+    # "since Jan 9", "since the start of the offensive", "since 2014": a period up to publication
+    _Kind("period", rf"since\s+(?:the\s+(?:start|beginning)\s+of\s+(?:the\s+)?[\w-]+|(?:the\s+[\w-]+\s+(?:began|started)"
+                    rf"\s+(?:on\s+|in\s+)?)?(?:{_DAY}|(?:{_MONTH_NAMES})\b|(?:19|20)\d\d\b))",
+          (_words("since"),)),
     _Kind("days_ago", rf"(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b", (_words("ago"),)),
     _Kind("vague", r"(?:last|previous|earlier\s+this|late\s+last|early\s+last)\s+(?:week|month|year|decade|summer|winter|spring|autumn|fall)\b",
           (_words("last previous this"), _words("week month year decade summer winter spring autumn fall"))),
@@ -66,7 +72,7 @@ _KINDS: tuple[_Kind, ...] = (
           (_words("end start beginning"),)),
     _Kind("vague", rf"(?:for\s+(?:nearly\s+|about\s+|almost\s+|more\s+than\s+|over\s+|roughly\s+)?{_SMALL_COUNT}\s+{_UNITS}|for\s+(?:days|weeks|months|years|decades)|several\s+{_UNITS}|{_SMALL_COUNT}\s+{_UNITS}\s+ago)\b",
           (_UNIT_WORDS,)),
-    _Kind("vague", rf"in\s+(?:early\s+|late\s+|mid-?)?(?:{_MONTH_NAMES})\b(?!\s+\d)|(?:in|since|during)\s+(?:19|20)\d\d\b",
+    _Kind("vague", rf"in\s+(?:early\s+|late\s+|mid-?)?(?:{_MONTH_NAMES})\b(?!\s+\d)|(?:in|during)\s+(?:19|20)\d\d\b",
           (_MONTH_WORDS | _YEARS,)),
     _Kind("weekday", rf"(?:(?:early|late|on|last|this|past)\s+)?(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b",
           (frozenset(_WEEKDAYS),)),

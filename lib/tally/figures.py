@@ -171,10 +171,14 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         if or_more and high is not None:
             high, best = None, low
         toll = None
+        earlier = found[-1] if found else None
+        gapped = False
         if phrase is None:
             toll = categories.toll_category(sentence[: quantity_start])
             if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()):
                 phrase_end, noun, words = quantity_end, None, ""
+            elif earlier and categories.is_gapped(sentence[:quantity_start], sentence[quantity_end:]):
+                phrase_end, noun, words, gapped = quantity_end, None, "", True
             else:
                 context = categories.noun_from_context(previous_sentence + " " + sentence[: quantity_start])
                 if context is None or not re.search(r"\bthere\b[^.]*$", sentence[: quantity_start], re.I):
@@ -184,9 +188,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)
         category, category_text = categories.choose_category(sentence, quantity_start, phrase_end, kind)
-        earlier = found[-1] if found else None
         if toll:
             category, category_text = toll, "toll"
+        elif gapped and category == OTHER:
+            category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and earlier and categories.is_part_of_previous(sentence[: quantity_start]):
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and noun in categories.NOUN_CATEGORY:
@@ -202,7 +207,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             group = categories.group_label(words, noun, insurgent)
         found.append({
             "offset": quantity_start, "end_offset": phrase_end, "category": category, "group": group,
-            "low": low, "high": high, "best": best, "unit": phrase.unit if phrase else "people",
+            "low": low, "high": high, "best": best,
+            "unit": phrase.unit if phrase else (earlier["unit"] if gapped else "people"),
             "category_text": category_text, "flags": quantity.flags,
             "trigger_after": sentence[phrase_end:],
         })
