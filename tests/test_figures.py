@@ -177,6 +177,10 @@ def test_time_patterns_are_written_in_lower_case():
         assert not re.search(r"(?<![\\?])[A-Z]", kind.pattern.replace("(?P<", "")), kind.pattern
 
 
+def test_one_of_a_group_is_a_person_not_a_count():
+    assert figures_of("One of the women said her husband was killed.") == []
+
+
 def test_a_dateline_is_not_part_of_the_speaker():
     row = only("BEIRUT (Reuters) - U.S.-backed forces said on Tuesday they had evacuated about 2,000 civilians.")
     assert (row["attribution"], row["cited_outlet"]) == ("U.S.-backed forces", "Reuters")
@@ -215,6 +219,7 @@ def test_a_number_that_leaves_out_the_noun_and_verb_of_the_one_before():
         ("The group had lost 1,300 men in the battle.", "killed"),
         ("About 5,000 people left overnight.", "evacuated"),
         ("About 5,000 people left in the town are starving.", "remaining"),
+        ("The fighting displaced 6,500 people, the UN said.", "evacuated"),
     ],
 )
 def test_more_ways_of_saying_what_happened(text, category):
@@ -233,3 +238,38 @@ def test_since_a_day_is_a_period_ending_at_publication(text, date_text):
     row = only(text)
     assert (row["date"], row["date_text"], row["date_basis"]) == (date(2019, 3, 14), date_text,
                                                                   "period ending at publication")
+
+
+def test_a_timelines_day_before_is_the_day_before_its_entry():
+    text = ("20 February 2019 – Around 2,000 people are evacuated in trucks.\n"
+            "1 March 2019 – Fighting resumes after some 3,000 militants surrendered the day before.")
+    evacuated, surrendered = figures_of(text)
+    assert evacuated["date"] == date(2019, 2, 20)
+    assert (surrendered["date"], surrendered["date_text"]) == (date(2019, 2, 28), "the day before")
+
+
+def test_a_tweet_with_a_handle_hashtags_and_an_abbreviation():
+    text = ("The SDF's Mustafa Bali (@mustefabali) tweeted: \"Around 2,000 civilians, incl. 300 #ISIS fighters, "
+            "were evacuated today from #Baghouz.\"")
+    civilians, fighters = figures_of(text)
+    assert (civilians["category"], civilians["low"], civilians["attribution"]) == ("evacuated", 2000, "Mustafa Bali")
+    assert (fighters["category"], fighters["group"], fighters["low"]) == ("evacuated", "IS fighters", 300)
+    assert fighters["date"] == date(2019, 3, 14)
+
+
+def test_an_aside_between_dashes_does_not_end_the_clause():
+    row = only("At least 3,000 ISIS militants — many of them foreigners — are still believed to be hiding in tunnels.")
+    assert (row["category"], row["group"], row["low"], row["high"]) == ("remaining", "IS fighters", 3000, None)
+
+
+@pytest.mark.parametrize(
+    "text, category, low",
+    [
+        ("The number of people who have left the enclave since December has risen to 59,000, the IRC said.",
+         "evacuated", 59000),
+        ("Officials put the number of evacuees at 10,000.", "evacuated", 10000),
+    ],
+)
+def test_a_number_given_as_the_value_of_a_count(text, category, low):
+    row = only(text)
+    assert (row["category"], row["low"]) == (category, low)

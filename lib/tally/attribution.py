@@ -78,6 +78,8 @@ _INVERTED_AFTER_COMMA = re.compile(
     r"March|April|May|June|July|August|September|October|November|December)\b)"
     r"(?:the\s+[\w-]+|[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
+# "Mustafa Bali (@mustefabali) tweeted": the account's handle is not part of the speaker.
+_HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # "Adnan Afrin, an SDF commander, said": the speaker is the name before the appositive.
 _NAMED_BEFORE_APPOSITIVE = re.compile(
     r"(?P<who>[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))*)"
@@ -284,7 +286,7 @@ def _verbs_pattern(verbs: frozenset[str]) -> re.Pattern:
 
 def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
-    window = paragraph[max(0, verb_start - 120) : verb_start]
+    window = _HANDLE_AT_END.sub("", paragraph[max(0, verb_start - 120) : verb_start])
     subject = window[_clause_start(window):].strip()
     if not subject and window.rstrip().endswith(","):
         named = _NAMED_BEFORE_APPOSITIVE.search(window)

@@ -137,15 +137,16 @@ _TRIGGER = re.compile(
 _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 # Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
 _OBJECT_VERBS = re.compile(
-    r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
+    r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
     r"claimed the lives of|left|lost)\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
 _OBJECT_CATEGORY = (
-    ("killed", re.compile(r"kill|execut|deaths|lives", re.I)), ("evacuated", re.compile(r"evacuat|flight", re.I)),
+    ("killed", re.compile(r"kill|execut|deaths|lives", re.I)), ("evacuated", re.compile(r"evacuat|flight|displac", re.I)),
     ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
     ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
     ("killed", re.compile(r"^lost", re.I)),  # "the group had lost 1,300 men"
 )
+_DASH_ASIDE = re.compile(r"\s*(?:[—–]|\s-\s)[^—–;:.]{1,80}?(?:[—–]|\s-\s)")
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s|,\s*(?:while|whereas)\b", re.I)
 
 
@@ -174,6 +175,9 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     """
     before = sentence[:quantity_start]
     after = sentence[phrase_end:]
+    aside = _DASH_ASIDE.match(after)
+    if aside:  # "3,000 militants — many of them foreigners — are still hiding"
+        after = after[aside.end():]
     obj = _OBJECT_VERBS.search(before)
     if obj and not obj.group().rstrip().endswith(","):
         for category, pattern in _OBJECT_CATEGORY:
@@ -267,7 +271,7 @@ class NounPhrase:
     unit: str = "people"
 
 
-_TOKEN = re.compile(r"\s*([“”\"'‘’]|[A-Za-z][\w.'’-]*|\S)")
+_TOKEN = re.compile(r"\s*([“”\"'‘’]|#?[A-Za-z][\w.'’-]*|\S)")  # "#ISIS fighters" in tweets
 _STOP_WORDS = {
     "were", "was", "are", "is", "be", "been", "have", "has", "had", "will", "would", "could", "may", "might", "who",
     "which", "that", "in", "on", "at", "from", "to", "with", "by", "for", "into", "near", "inside", "across", "after",
@@ -298,7 +302,7 @@ def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
         pos = match.end()
         if token in _QUOTES:
             continue
-        lowered = token.lower().rstrip(".")
+        lowered = token.lower().lstrip("#").rstrip(".")
         if lowered in ("of", "the") and (taken == 0 or words[-1:] in (["of"], ["truckloads"])):
             words.append(lowered)
             continue
@@ -317,7 +321,7 @@ def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
             end = _coordinated_end(sentence, pos)
             phrase = sentence[position:end].strip(" ,“”\"")
             return NounPhrase(lowered, phrase, end, unit)
-        if (lowered in _STOP_WORDS and token.islower()) or not token[0].isalnum():
+        if (lowered in _STOP_WORDS and token.islower()) or not token.lstrip("#")[:1].isalnum():
             return None
         words.append(token)
         taken += 1
@@ -337,6 +341,10 @@ def _coordinated_end(sentence: str, pos: int) -> int:
 
 
 _CONTEXT_NOUN = re.compile(r"\b(?:number|numbers|count|tally|total) of|\bhow many", re.I)
+# A number given as the value of a count named before it: "the number of evacuees ... has risen to 59,000".
+_VALUE_OF_COUNT = re.compile(
+    r"\b(?:number|numbers|count|tally|total) of\b(?P<about>[^.;]*?)\b(?:to|at|reached|reaches|hit|hits|is|was|"
+    r"stands at|stood at|totals|totalled|totaled|passed|exceeded|topped)\s+\W*$", re.I)
 
 
 def noun_from_context(text: str) -> NounPhrase | None:
@@ -347,6 +355,20 @@ def noun_from_context(text: str) -> NounPhrase | None:
             if word.lower() in PEOPLE_NOUNS:
                 return NounPhrase(word.lower(), " ".join(words[: index + 1]), -1)
     return None
+
+
+def count_named_before(before: str) -> str | None:
+    """The words about the people of a count whose value follows ('who have left the enclave'), if any."""
+    match = _VALUE_OF_COUNT.search(before)
+    return match.group("about") if match else None
+
+
+def category_in(words: str, noun_class: str) -> tuple[str, str]:
+    """The category of the first trigger in `words`, and its words; 'other' if there is none."""
+    triggers = find_triggers(words)
+    if not triggers:
+        return OTHER, ""
+    return _allowed(triggers[0].category, noun_class), words[triggers[0].start : triggers[0].end]
 
 
 def subject_casualties(sentence: str) -> str | None:

@@ -76,7 +76,8 @@ _KINDS: tuple[_Kind, ...] = (
           (_MONTH_WORDS | _YEARS,)),
     _Kind("weekday", rf"(?:(?:early|late|on|last|this|past)\s+)?(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b",
           (frozenset(_WEEKDAYS),)),
-    _Kind("yesterday", r"yesterday\b|last\s+night\b|the\s+day\s+before\b", (_words("yesterday night before"),)),
+    _Kind("yesterday", r"yesterday\b|last\s+night\b", (_words("yesterday night"),)),
+    _Kind("day_before", r"the\s+(?:day|night)\s+before\b|the\s+previous\s+(?:day|night)\b", (_words("before previous"),)),
     _Kind("today", r"today\b|tonight\b|this\s+(?:morning|afternoon|evening)\b|overnight\b",
           (_words("today tonight overnight morning afternoon evening"),)),
     _Kind("same_day", r"(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|the\s+same\s+day\b|by\s+midday\b|at\s+dawn\b",
@@ -104,6 +105,9 @@ BASIS_STATED = "stated date"
 BASIS_WEEKDAY = "weekday before publication"
 BASIS_RELATIVE = "relative to publication"
 BASIS_SAME_DAY = "same day as the story's last dated event"
+BASIS_DAY_BEFORE = "day before the story's last dated event"
+# Kinds that name one day, which later "earlier in the day" and "the day before" refer to.
+DAY_KINDS = ("date", "weekday", "yesterday", "days_ago", "day_before")
 BASIS_PERIOD = "period ending at publication"
 BASIS_NOW = "figure about the present: publication date"
 BASIS_INHERITED = "same speaker as the previous paragraph, which is dated"
@@ -141,7 +145,7 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
     for match in _pattern_for(possible).finditer(fold_case(text)):
         kind = _KINDS[int(match.lastgroup[1:])].name
         day, basis = resolve(kind, match, published, last_day)
-        if day is not None and kind in ("date", "weekday", "yesterday", "days_ago"):
+        if day is not None and kind in DAY_KINDS:
             last_day = day
         found.append(TimeExpression(offset + match.start(), offset + match.end(), text[match.start():match.end()],
                                     kind, day, basis))
@@ -163,6 +167,9 @@ def resolve(kind: str, match: re.Match, published: date | None, last_day: date |
         return published - timedelta(days=(published.weekday() - wanted) % 7), BASIS_WEEKDAY
     if kind == "yesterday":
         return published - timedelta(days=1), BASIS_RELATIVE
+    if kind == "day_before":  # a timeline's "the day before" is the day before its own date
+        return ((last_day - timedelta(days=1), BASIS_DAY_BEFORE) if last_day
+                else (published - timedelta(days=1), BASIS_RELATIVE))
     if kind == "days_ago":
         count = match.group("ago").lower()
         number = int(count) if count.isdigit() else _WORD_COUNTS.get(count)

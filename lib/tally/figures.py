@@ -67,6 +67,8 @@ FIGURES = pa.DataFrameSchema(
 _METADATA = ("outlet", "site", "published", "title", "url")
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
+_THERE_BEFORE = re.compile(r"\bthere\b[^.]*$", re.I)
+_ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*or\s+more\b,?")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
@@ -115,8 +117,7 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     for paragraph in paragraphs(text, body_start, body_end):
         events = reader.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
         times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start, paragraph.words)
-        last_day = next((t.day for t in reversed(times) if t.day and t.kind in ("date", "weekday", "yesterday",
-                                                                                 "days_ago")), last_day)
+        last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), last_day)
         first_speech = next((e for e in events if e.speaker), None)
         continues = bool(first_speech and previous_speaker and first_speech.speaker == previous_speaker
                          and not first_speech.pluperfect)
@@ -160,6 +161,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             continue  # "several nights", "two days ago", "March 23"
         if _MONTH_BEFORE.search(sentence[:quantity_start]) or sentence[quantity_end:].startswith(("%", " percent")):
             continue
+        if _ONE_OF.match(sentence, quantity_start):
+            continue  # "one of the women said": a person, not a count
         try:
             quantity = read_quantity(sentence[quantity_start:quantity_end])
         except NotAQuantity:
@@ -171,6 +174,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         if or_more and high is not None:
             high, best = None, low
         toll = None
+        about = None
         earlier = found[-1] if found else None
         gapped = False
         if phrase is None:
@@ -181,7 +185,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                 phrase_end, noun, words, gapped = quantity_end, None, "", True
             else:
                 context = categories.noun_from_context(previous_sentence + " " + sentence[: quantity_start])
-                if context is None or not re.search(r"\bthere\b[^.]*$", sentence[: quantity_start], re.I):
+                about = categories.count_named_before(sentence[:quantity_start])
+                if context is None or not (about is not None or _THERE_BEFORE.search(sentence[:quantity_start])):
                     continue
                 phrase_end, noun, words = quantity_end, context.noun, context.phrase
         else:
@@ -196,6 +201,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and noun in categories.NOUN_CATEGORY:
             category, category_text = categories.NOUN_CATEGORY[noun], noun
+        elif category == OTHER and about:  # "the number of people who have left ... rose to 59,000"
+            category, category_text = categories.category_in(about, kind)
         if category == OTHER and noun is None:
             continue
         if earlier and (noun is None or noun == "others") and not toll:

@@ -17,6 +17,7 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "maj", "capt", "cmdr", "adm", "gov", "sen", "rep",
     "st", "jr", "sr", "prof", "rev", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd", "brig", "pvt", "cpl", "fig", "approx",
+    "incl", "excl", "est",
 }
 _STOP = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[…]*[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
