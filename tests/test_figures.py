@@ -273,3 +273,38 @@ def test_an_aside_between_dashes_does_not_end_the_clause():
 def test_a_number_given_as_the_value_of_a_count(text, category, low):
     row = only(text)
     assert (row["category"], row["low"]) == (category, low)
+
+
+def test_the_speaker_before_an_aside_clause():
+    row = only("An SDF commander, who asked not to be named, said about 1,500 fighters were still holed up.")
+    assert (row["category"], row["attribution"]) == ("remaining", "SDF commander")
+
+
+def test_a_verbs_object_with_its_noun_left_out():
+    killed, wounded = figures_of("IS fighters killed seven SDF fighters and wounded 15 in a counterattack.")
+    assert (wounded["category"], wounded["group"], wounded["low"]) == ("wounded", "SDF fighters", 15)
+    assert [r["quantity_text"] for r in figures_of("Some 20,000 people were evacuated over ten days.")] == [
+        "Some 20,000 people"]
+
+
+def test_a_verb_that_takes_the_next_number_does_not_say_what_happened_to_this_one():
+    text = "SDF fighters detained about 200 suspected militants and freed 24 Yazidi captives."
+    rows = figures_in_document({"source": "t", "text": text, "body_start": 0, "body_end": len(text),
+                                "published": PUBLISHED, "outlet": None, "site": None, "title": None, "url": None})
+    assert [(r["low"], r["category"]) for r in rows] == [(200, "other"), (24, "rescued")]
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("The Red Cross said 4,000 people had arrived at al-Hol in the past 48 hours.", "evacuated"),
+        ("Some 200 people, mostly women and children, were taken to safety.", "evacuated"),
+    ],
+)
+def test_arriving_at_a_camp_or_being_taken_to_safety_is_evacuation(text, category):
+    assert only(text)["category"] == category
+
+
+def test_an_organisation_named_with_of_is_not_a_persons_name():
+    row = only("The International Committee of the Red Cross said 4,000 people had arrived at the camp.")
+    assert row["attribution"] == "International Committee of the Red Cross"

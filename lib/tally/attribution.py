@@ -80,10 +80,9 @@ _INVERTED_AFTER_COMMA = re.compile(
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
 # "Mustafa Bali (@mustefabali) tweeted": the account's handle is not part of the speaker.
 _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
-# "Adnan Afrin, an SDF commander, said": the speaker is the name before the appositive.
-_NAMED_BEFORE_APPOSITIVE = re.compile(
-    r"(?P<who>[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))*)"
-    r"\s*,\s*(?:a|an|the)\s+[^,;:“”\"]{2,80},\s*$")
+# "Adnan Afrin, an SDF commander, said", "An official, who asked not to be named, said":
+# the speaker is the phrase before the aside.
+_ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which)\s[^,;:“”\"]{2,80},\s*$", re.I)
 _SPEAKER_NOUNS = re.compile(
     r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
     r"statement|observatory|monitor|group|intelligence|military|army|police|authorities|council|committee|"
@@ -288,9 +287,10 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
     window = _HANDLE_AT_END.sub("", paragraph[max(0, verb_start - 120) : verb_start])
     subject = window[_clause_start(window):].strip()
-    if not subject and window.rstrip().endswith(","):
-        named = _NAMED_BEFORE_APPOSITIVE.search(window)
-        subject = named.group("who") if named else ""
+    aside = _ASIDE_AT_END.search(window) if not subject and window.rstrip().endswith(",") else None
+    if aside:
+        window = window[: aside.start()]
+        subject = window[_clause_start(window):].strip()
     if not subject or len(subject.split()) > 10:
         return None
     return subject
@@ -306,6 +306,9 @@ def _clause_start(window: str) -> int:
     return start
 
 
+_OF_BEFORE = re.compile(r"\bof(?:\s+the)?\s*$", re.I)
+
+
 def _person_name(who: str) -> str | None:
     """The person's name in a speaker phrase ('SDF spokesman Mustafa Bali' -> 'Mustafa Bali')."""
     stripped = _TITLES.sub("", who.strip())
@@ -315,9 +318,9 @@ def _person_name(who: str) -> str | None:
     if not names:
         return None
     name = _TITLES.sub("", names[-1])
-    tail = stripped[stripped.rfind(names[-1]) + len(names[-1]):].strip()
-    if tail or _is_organisation(name) or len(name.split()) < 2:
-        return None
+    head, tail = stripped[: stripped.rfind(names[-1])], stripped[stripped.rfind(names[-1]) + len(names[-1]):].strip()
+    if tail or _is_organisation(name) or len(name.split()) < 2 or _OF_BEFORE.search(head):
+        return None  # "the International Committee of the Red Cross" is not a person called Red Cross
     return name
 
 

@@ -83,6 +83,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bleft (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
         r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b", r"\b(?:walked|came|got|trickled) out\b",
         r"\bdisplaced\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
+        r"\barriv(?:ed|ing|e|es)\b", r"\b(?:taken|brought|moved|led) to safety\b",
         r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
         # "7,000 people left on Wednesday"; not "left in the town" (still there) or "left 20 dead"
         r"\bleft(?= (?:on|at|overnight|yesterday|today|early|late|during|through|via|for|by|from|aboard|after|"
@@ -139,13 +140,16 @@ _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 _OBJECT_VERBS = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
-    r"claimed the lives of|left|lost)\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
+    r"claimed the lives of|left|lost|detain(?:ed|ing)|arrest(?:ed|ing))\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
 _OBJECT_CATEGORY = (
     ("killed", re.compile(r"kill|execut|deaths|lives", re.I)), ("evacuated", re.compile(r"evacuat|flight|displac", re.I)),
     ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
     ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
     ("killed", re.compile(r"^lost", re.I)),  # "the group had lost 1,300 men"
+    (OTHER, re.compile(r"detain|arrest", re.I)),  # what happened to them, though none of the categories
 )
+_NUMBER_NEXT = re.compile(
+    r"\s+(?:(?:at\s+least|about|some|more\s+than|nearly|around|almost|over|up\s+to|as\s+many\s+as|another)\s+)?\d", re.I)
 _DASH_ASIDE = re.compile(r"\s*(?:[—–]|\s-\s)[^—–;:.]{1,80}?(?:[—–]|\s-\s)")
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s|,\s*(?:while|whereas)\b", re.I)
 
@@ -189,6 +193,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     window = after[: clause_end.start()] if clause_end else after
     best: tuple[int, Trigger] | None = None
     for trigger in find_triggers(window):
+        if _NUMBER_NEXT.match(window, trigger.end):
+            continue  # "... and freed 24 captives": the verb of the next number, not of this one
         gap = len(window[: trigger.start].split())
         if gap <= 12 and (best is None or gap < best[0]):
             best = (gap, trigger)
@@ -355,6 +361,12 @@ def noun_from_context(text: str) -> NounPhrase | None:
             if word.lower() in PEOPLE_NOUNS:
                 return NounPhrase(word.lower(), " ".join(words[: index + 1]), -1)
     return None
+
+
+def object_of_verb_alone(before: str, after: str) -> bool:
+    """Whether the number between `before` and `after` is a verb's object with its noun left out
+    ("killed seven fighters and wounded 15 in ...", not "evacuated over ten days")."""
+    return bool(_OBJECT_VERBS.search(before) and _GAP_AFTER.match(after))
 
 
 def count_named_before(before: str) -> str | None:
