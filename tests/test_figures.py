@@ -308,3 +308,13 @@ def test_arriving_at_a_camp_or_being_taken_to_safety_is_evacuation(text, categor
 def test_an_organisation_named_with_of_is_not_a_persons_name():
     row = only("The International Committee of the Red Cross said 4,000 people had arrived at the camp.")
     assert row["attribution"] == "International Committee of the Red Cross"
+
+
+def test_more_wounded_after_a_toll():
+    killed, wounded = figures_of("Around 10 people were killed and dozens more were wounded.")
+    assert (wounded["category"], wounded["low"], wounded["high"]) == ("wounded", 24, 99)
+
+
+def test_as_high_as_is_an_upper_bound():
+    row = only("According to Bali, the number of fighters still inside could be as high as 2,000.")
+    assert (row["category"], row["low"], row["high"], row["attribution"]) == ("remaining", None, 2000, "Bali")

@@ -43,7 +43,7 @@ PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
 UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "trucks", "convoys", "vehicles", "lorries"}
 # Words that count the people of a noun named before them: "12 killed", "10 wounded".
 PEOPLE_PARTICIPLES = re.compile(
-    r"(?:were |are |have been |had been )?(?:killed|dead|died|wounded|injured|hurt|missing|rescued|freed|"
+    r"(?:more )?(?:were |are |have been |had been )?(?:killed|dead|died|wounded|injured|hurt|missing|rescued|freed|"
     r"evacuated|captured|arrested|detained|surrendered)\b", re.I)
 
 # Armed groups as reporters name them, with the short name used for the group column.
@@ -349,7 +349,7 @@ def _coordinated_end(sentence: str, pos: int) -> int:
 _CONTEXT_NOUN = re.compile(r"\b(?:number|numbers|count|tally|total) of|\bhow many", re.I)
 # A number given as the value of a count named before it: "the number of evacuees ... has risen to 59,000".
 _VALUE_OF_COUNT = re.compile(
-    r"\b(?:number|numbers|count|tally|total) of\b(?P<about>[^.;]*?)\b(?:to|at|reached|reaches|hit|hits|is|was|"
+    r"\b(?:number|numbers|count|tally|total) of\b(?P<about>[^.;]*?)\b(?:to|at|reached|reaches|hit|hits|is|was|be|"
     r"stands at|stood at|totals|totalled|totaled|passed|exceeded|topped)\s+\W*$", re.I)
 
 
