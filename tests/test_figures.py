@@ -318,3 +318,14 @@ def test_more_wounded_after_a_toll():
 def test_as_high_as_is_an_upper_bound():
     row = only("According to Bali, the number of fighters still inside could be as high as 2,000.")
     assert (row["category"], row["low"], row["high"], row["attribution"]) == ("remaining", None, 2000, "Bali")
+
+
+def test_unknown_publication_date_leaves_a_day_without_a_year_undated():
+    assert only("On March 1, 46 families left the camp.", published=None)["date"] is None
+    assert only("On March 1, 2019, 46 families left the camp.", published=None)["date"] == date(2019, 3, 1)
+
+
+def test_an_estimated_is_not_a_speaker():
+    row = only("An estimated 20 SDF fighters have been killed since the offensive resumed on March 1, he said.")
+    assert row["attribution"] is None  # no earlier speaker for "he"; not "An"
+    assert (row["date"], row["date_basis"]) == (date(2019, 3, 14), "period ending at publication")

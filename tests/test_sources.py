@@ -205,3 +205,17 @@ def test_cli_exit_status_says_whether_problems_were_found(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "empty.txt: error: empty file" in captured.err
     assert "good.txt" in captured.out
+
+
+@pytest.mark.parametrize(
+    "line, published",
+    [
+        ("March 6, 2019 / 4:12 PM / Updated 3 hours ago", date(2019, 3, 6)),
+        ("Published 6 March 2019, 16:12 GMT", date(2019, 3, 6)),
+        ("March 6, 2019 – The SDF declares victory over the last enclave.", None),  # a timeline entry
+    ],
+)
+def test_a_dateline_with_a_time_after_it_gives_the_publication_day(line, published):
+    text = f"Fighters surrender as the battle nears its end\n{line}\nAbout 300 people left the town on Tuesday, " \
+           "officials said in a statement.\n"
+    assert read_capture(text).published == published

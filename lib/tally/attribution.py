@@ -50,6 +50,7 @@ _VERB_WORDS = frozenset(_VERBS.split("|"))
 _AUXILIARY_WORDS = ("has", "have", "had", "also", "later", "then", "previously", "earlier", "reportedly", "separately")
 _AUXILIARIES = re.compile(r"(?:\b(?:%s)\s+)+$" % "|".join(_AUXILIARY_WORDS), re.I)
 _LOWER_WORD = re.compile(r"[a-z]+")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:a|an|the)\s+$", re.I)
 _INVERTED = re.compile(
     r"[,.!?]?[\"”’]\s*(?P<verb>said|says|added|adds|noted|notes|told|wrote|warned|tweeted)\s+"
     r"(?P<who>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*|[a-z-]+)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
@@ -267,6 +268,8 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
         start, end = word.span()
         if (start and paragraph[start - 1].isalnum()) or (end < len(paragraph) and paragraph[end].isalnum()):
             continue  # part of a longer token ("said2")
+        if _ARTICLE_BEFORE.search(paragraph, max(0, start - 5), start):
+            continue  # "an estimated 20 fighters": an adjective, not speech
         before = paragraph[max(0, start - 60):start]
         auxiliaries = None
         if before[-1:].isspace() and before.rstrip().lower().endswith(_AUXILIARY_WORDS):  # cheap test first

@@ -44,7 +44,12 @@ _BYLINE = re.compile(
     rf"^By\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){{0,5}}?)"
     rf"\s*[,|–—-]?\s*(?:(?:Updated|Published)?:?\s*(?P<date>{DATE_WORDS}))?\s*$"
 )
-_DATE_LINE = re.compile(rf"^(?:(?:Published|Updated|Posted)(?:\s+on)?:?\s*)?(?P<date>{DATE_WORDS})\s*$", re.I)
+# A line that is a date, maybe with a time and "Updated ..." after it ("March 6, 2019 / 4:12 PM / Updated 3 hours
+# ago"); a date followed by words ("March 6, 2019 – The SDF declares ...") is a timeline entry, not a dateline.
+_DATE_LINE = re.compile(
+    rf"^(?:(?:Published|Updated|Posted)(?:\s+on)?:?\s*)?(?P<date>{DATE_WORDS})"
+    r"(?:\s*[/|•·,–—-]?\s*(?:(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,5}\b)?|updated\b[^/|]{0,40}"
+    r"|\d+\s+min(?:ute)?s?\s+read))*\s*$", re.I)
 _SOURCE_LINE = re.compile(r"^Source:\s*(?P<value>.+?)\s*$", re.I)
 # A sentence ends in . ! ? or : and maybe a closing quote or bracket after it.
 _TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")

@@ -62,7 +62,7 @@ _KINDS: tuple[_Kind, ...] = (
     _Kind("period", r"(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|so\s+far\b|to\s+date\b|this\s+(?:week|month|year)\b(?!\s+ago)",
           (_words("recent far date this"),)),
     # "since Jan 9", "since the start of the offensive", "since 2014": a period up to publication
-    _Kind("period", rf"since\s+(?:the\s+(?:start|beginning)\s+of\s+(?:the\s+)?[\w-]+|(?:the\s+[\w-]+\s+(?:began|started)"
+    _Kind("period", rf"since\s+(?:the\s+(?:start|beginning)\s+of\s+(?:the\s+)?[\w-]+|(?:the\s+[\w-]+\s+(?:was\s+)?(?:began|started|resumed|launched|opened)"
                     rf"\s+(?:on\s+|in\s+)?)?(?:{_DAY}|(?:{_MONTH_NAMES})\b|(?:19|20)\d\d\b))",
           (_words("since"),)),
     _Kind("days_ago", rf"(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b", (_words("ago"),)),
@@ -84,6 +84,7 @@ _KINDS: tuple[_Kind, ...] = (
           (_words("earlier later same midday dawn"),)),
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"\d{4}")
 _NEEDED_WORDS = frozenset().union(*(need for kind in _KINDS for need in kind.needs))
 
 
@@ -157,6 +158,8 @@ def resolve(kind: str, match: re.Match, published: date | None, last_day: date |
     if kind == "vague":
         return None, BASIS_VAGUE
     if kind == "date":
+        if published is None and not _YEAR.search(match.group()):
+            return None, "publication date unknown"  # which year a day without one is in
         return _explicit_day(match.group(), published), BASIS_STATED
     if published is None:
         return None, "publication date unknown"
@@ -192,7 +195,7 @@ def _explicit_day(words: str, published: date | None) -> date | None:
         parsed = date_parser.parse(words, default=datetime.combine(reference.replace(day=1), datetime.min.time())).date()
     except (ValueError, OverflowError):
         return None
-    if not re.search(r"\d{4}", words) and parsed > reference:
+    if not _YEAR.search(words) and parsed > reference:
         try:
             parsed = parsed.replace(year=parsed.year - 1)
         except ValueError:
