@@ -329,3 +329,16 @@ def test_an_estimated_is_not_a_speaker():
     row = only("An estimated 20 SDF fighters have been killed since the offensive resumed on March 1, he said.")
     assert row["attribution"] is None  # no earlier speaker for "he"; not "An"
     assert (row["date"], row["date_basis"]) == (date(2019, 3, 14), "period ending at publication")
+
+
+def test_an_encyclopedia_timeline_without_a_publication_date():
+    text = ("By January 2019, the group held a small pocket. An estimated 20,000 civilians were in it.[3]\n"
+            "On 9 February, the offensive began.[4] By 12 February, around 20,000 civilians had been evacuated, "
+            "according to the SDF.[5]\n"
+            "On 20 February, some 50 trucks carrying women and children left the village.[6] The next day, the SDF "
+            "said that between 200 and 300 fighters remained inside.[7]")
+    evacuated, trucks, remaining = figures_of(text, published=None)
+    assert (evacuated["date"], evacuated["attribution"]) == (date(2019, 2, 12), "SDF")
+    assert (trucks["date"], trucks["unit"], trucks["attribution"]) == (date(2019, 2, 20), "trucks", None)
+    assert (remaining["date"], remaining["date_text"], remaining["low"]) == (date(2019, 2, 21), "The next day", 200)
+    assert all(row["quantity_text"] not in ("3", "4", "5", "6", "7") for row in figures_of(text, published=None))

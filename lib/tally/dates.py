@@ -72,12 +72,17 @@ _KINDS: tuple[_Kind, ...] = (
           (_words("end start beginning"),)),
     _Kind("vague", rf"(?:for\s+(?:nearly\s+|about\s+|almost\s+|more\s+than\s+|over\s+|roughly\s+)?{_SMALL_COUNT}\s+{_UNITS}|for\s+(?:days|weeks|months|years|decades)|several\s+{_UNITS}|{_SMALL_COUNT}\s+{_UNITS}\s+ago)\b",
           (_UNIT_WORDS,)),
+    # "by January 2019": no day, but the year that a timeline's later "On 9 February" is in
+    _Kind("month", rf"(?:(?:in|by|during|until|from|early|late|mid-?)\s+)*{_MONTH}\s+(?:19|20)\d\d\b",
+          (_MONTH_WORDS, _YEARS)),
     _Kind("vague", rf"in\s+(?:early\s+|late\s+|mid-?)?(?:{_MONTH_NAMES})\b(?!\s+\d)|(?:in|during)\s+(?:19|20)\d\d\b",
           (_MONTH_WORDS | _YEARS,)),
     _Kind("weekday", rf"(?:(?:early|late|on|last|this|past)\s+)?(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b",
           (frozenset(_WEEKDAYS),)),
     _Kind("yesterday", r"yesterday\b|last\s+night\b", (_words("yesterday night"),)),
     _Kind("day_before", r"the\s+(?:day|night)\s+before\b|the\s+previous\s+(?:day|night)\b", (_words("before previous"),)),
+    _Kind("day_after", r"the\s+(?:next|following)\s+(?:day|morning|night)\b|the\s+day\s+after\b|a\s+day\s+later\b",
+          (_words("next following after later"),)),
     _Kind("today", r"today\b|tonight\b|this\s+(?:morning|afternoon|evening)\b|overnight\b",
           (_words("today tonight overnight morning afternoon evening"),)),
     _Kind("same_day", r"(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|the\s+same\s+day\b|by\s+midday\b|at\s+dawn\b",
@@ -107,8 +112,10 @@ BASIS_WEEKDAY = "weekday before publication"
 BASIS_RELATIVE = "relative to publication"
 BASIS_SAME_DAY = "same day as the story's last dated event"
 BASIS_DAY_BEFORE = "day before the story's last dated event"
+BASIS_DAY_AFTER = "day after the story's last dated event"
+BASIS_STORY_YEAR = "stated day, in the year the story last named"
 # Kinds that name one day, which later "earlier in the day" and "the day before" refer to.
-DAY_KINDS = ("date", "weekday", "yesterday", "days_ago", "day_before")
+DAY_KINDS = ("date", "weekday", "yesterday", "days_ago", "day_before", "day_after")
 BASIS_PERIOD = "period ending at publication"
 BASIS_NOW = "figure about the present: publication date"
 BASIS_INHERITED = "same speaker as the previous paragraph, which is dated"
@@ -129,11 +136,13 @@ class TimeExpression:
 
 
 def find_time_expressions(text: str, published: date | None, last_day: date | None = None,
-                          offset: int = 0, words: frozenset[str] | None = None) -> list[TimeExpression]:
+                          offset: int = 0, words: frozenset[str] | None = None,
+                          story_year: int | None = None) -> list[TimeExpression]:
     """Time expressions in `text`, each resolved against the publication date.
 
     `last_day` is the latest day the story has named before `text`, which
-    'earlier in the day' refers to.
+    'earlier in the day' refers to; `story_year` the year it last named ("January
+    2019"), which a day without a year is in when the publication date is unknown.
     """
     found: list[TimeExpression] = []
     if words is None:
@@ -145,22 +154,40 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
         return found
     for match in _pattern_for(possible).finditer(fold_case(text)):
         kind = _KINDS[int(match.lastgroup[1:])].name
-        day, basis = resolve(kind, match, published, last_day)
+        day, basis = resolve(kind, match, published, last_day, story_year)
         if day is not None and kind in DAY_KINDS:
             last_day = day
+        story_year = year_named(kind, match.group()) or story_year
         found.append(TimeExpression(offset + match.start(), offset + match.end(), text[match.start():match.end()],
                                     kind, day, basis))
     return found
 
 
-def resolve(kind: str, match: re.Match, published: date | None, last_day: date | None) -> tuple[date | None, str]:
+def year_named(kind: str, words: str) -> int | None:
+    """The year a full date or a month and year names ("12 February 2019", "January 2019")."""
+    year = _YEAR.search(words) if kind in ("date", "month") else None
+    return int(year.group()) if year else None
+
+
+def resolve(kind: str, match: re.Match, published: date | None, last_day: date | None,
+            story_year: int | None = None) -> tuple[date | None, str]:
     """The day a time expression of `kind` names, and how it was found."""
-    if kind == "vague":
+    if kind in ("vague", "month"):
         return None, BASIS_VAGUE
     if kind == "date":
         if published is None and not _YEAR.search(match.group()):
-            return None, "publication date unknown"  # which year a day without one is in
+            # Which year is a day without one in? An encyclopedia's timeline has said it before.
+            if story_year is None:
+                return None, "publication date unknown"
+            return _explicit_day(f"{match.group()} {story_year}", None), BASIS_STORY_YEAR
         return _explicit_day(match.group(), published), BASIS_STATED
+    # Days counted from the story's own last day ("the day before", "the next day", "earlier that day").
+    if kind == "day_before" and last_day:
+        return last_day - timedelta(days=1), BASIS_DAY_BEFORE
+    if kind == "day_after":
+        return (last_day + timedelta(days=1), BASIS_DAY_AFTER) if last_day else (None, BASIS_NONE)
+    if kind == "same_day" and last_day:
+        return last_day, BASIS_SAME_DAY
     if published is None:
         return None, "publication date unknown"
     if kind == "period":
@@ -170,9 +197,8 @@ def resolve(kind: str, match: re.Match, published: date | None, last_day: date |
         return published - timedelta(days=(published.weekday() - wanted) % 7), BASIS_WEEKDAY
     if kind == "yesterday":
         return published - timedelta(days=1), BASIS_RELATIVE
-    if kind == "day_before":  # a timeline's "the day before" is the day before its own date
-        return ((last_day - timedelta(days=1), BASIS_DAY_BEFORE) if last_day
-                else (published - timedelta(days=1), BASIS_RELATIVE))
+    if kind == "day_before":
+        return published - timedelta(days=1), BASIS_RELATIVE
     if kind == "days_ago":
         count = match.group("ago").lower()
         number = int(count) if count.isdigit() else _WORD_COUNTS.get(count)
@@ -181,7 +207,7 @@ def resolve(kind: str, match: re.Match, published: date | None, last_day: date |
         return published - timedelta(days=number), BASIS_RELATIVE
     if kind == "today":
         return published, BASIS_RELATIVE
-    return (last_day or published), BASIS_SAME_DAY
+    return published, BASIS_SAME_DAY
 
 
 _WORD_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

@@ -112,12 +112,15 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     insurgent = categories.main_insurgent(text[body_start:body_end])
     rows: list[dict[str, Any]] = []
     last_day: date | None = None
+    story_year: int | None = None
     previous_context: dates.TimeExpression | None = None
     previous_speaker: str | None = None
     for paragraph in paragraphs(text, body_start, body_end):
         events = reader.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
-        times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start, paragraph.words)
+        times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start, paragraph.words,
+                                            story_year)
         last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), last_day)
+        story_year = next(filter(None, (dates.year_named(t.kind, t.text) for t in reversed(times))), story_year)
         first_speech = next((e for e in events if e.speaker), None)
         continues = bool(first_speech and previous_speaker and first_speech.speaker == previous_speaker
                          and not first_speech.pluperfect)
@@ -163,6 +166,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             continue
         if _ONE_OF.match(sentence, quantity_start):
             continue  # "one of the women said": a person, not a count
+        if sentence[quantity_start - 1 : quantity_start] == "[" and sentence[quantity_end : quantity_end + 1] == "]":
+            continue  # an encyclopedia's reference mark: "[6]"
         try:
             quantity = read_quantity(sentence[quantity_start:quantity_end])
         except NotAQuantity:

@@ -19,7 +19,7 @@ _ABBREVIATIONS = {
     "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd", "brig", "pvt", "cpl", "fig", "approx",
     "incl", "excl", "est",
 }
-_STOP = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[…]*[A-Z0-9])")
+_STOP = re.compile(r"[.!?…]+[\"”’')\]]*(?:\[\d{1,3}\])*\s+(?=[\"“‘(\[…]*[A-Z0-9])")  # "[6]": a reference mark
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _WORD_OR_YEAR = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
