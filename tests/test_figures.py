@@ -342,3 +342,8 @@ def test_an_encyclopedia_timeline_without_a_publication_date():
     assert (trucks["date"], trucks["unit"], trucks["attribution"]) == (date(2019, 2, 20), "trucks", None)
     assert (remaining["date"], remaining["date_text"], remaining["low"]) == (date(2019, 2, 21), "The next day", 200)
     assert all(row["quantity_text"] not in ("3", "4", "5", "6", "7") for row in figures_of(text, published=None))
+
+
+def test_a_trigger_in_the_present_perfect_dates_the_figure_at_publication():
+    row = only("Hundreds of people, mainly women and children, have left the last enclave.")
+    assert (row["date"], row["date_basis"]) == (date(2019, 3, 14), "present perfect: up to publication")

@@ -219,3 +219,9 @@ def test_a_dateline_with_a_time_after_it_gives_the_publication_day(line, publish
     text = f"Fighters surrender as the battle nears its end\n{line}\nAbout 300 people left the town on Tuesday, " \
            "officials said in a statement.\n"
     assert read_capture(text).published == published
+
+
+def test_a_source_line_that_starts_with_a_known_outlet_names_it(tmp_path):
+    write(tmp_path, "story.txt", ARTICLE + "\nSource: Al Jazeera and news agencies\n")
+    row = read_sources(tmp_path).documents.iloc[0]
+    assert row["outlet"] == "Al Jazeera"

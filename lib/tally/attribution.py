@@ -38,6 +38,7 @@ OUTLETS: dict[str, tuple[str, ...]] = {
 }
 _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
 _OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
+_OUTLET_AT_START = re.compile(rf"(?:the\s+)?({_OUTLET_ALIAS})\b", re.I)
 
 _VERBS = (
     "said|says|say|told|tells|added|adds|noted|notes|reported|reports|report|warned|warns|warn|tweeted|tweets|"
@@ -101,6 +102,12 @@ _TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof
 _NAME = re.compile(r"[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+")
 _LEADING_NOISE = re.compile(r"^(?:the|a|an|other|also|some|its|their|many|top|two|three|several)\s+", re.I)
 _APPOSITIVE_ROLE = re.compile(r"^,\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")
+
+
+def outlet_named(text: str) -> str | None:
+    """The news organisation whose name `text` starts with ("Al Jazeera and news agencies" -> "Al Jazeera")."""
+    match = _OUTLET_AT_START.match(text.strip())
+    return _OUTLET_BY_ALIAS[match.group(1).lower()] if match else None
 
 
 @dataclass

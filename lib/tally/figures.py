@@ -72,6 +72,7 @@ _ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*or\s+more\b,?")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
+_PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
 
 def extract_figures(documents: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +247,8 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
     if published is not None and not _PLUPERFECT.search(sentence.text):
         if found["category"] in ("remaining", "strength"):
             return published, "", dates.BASIS_NOW
-        if _PRESENT_PERFECT.search(found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""):
+        words_to_trigger = found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""
+        if _PRESENT_PERFECT.search(words_to_trigger) or _PERFECT_TRIGGER.match(found["category_text"]):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
 

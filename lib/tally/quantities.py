@@ -42,7 +42,7 @@ SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _LOWER = ("more than", "over", "at least", "upwards of", "in excess of", "just over", "well over", "no fewer than", "no less than")
 _UPPER = ("up to", "as many as", "as high as", "at most", "no more than", "not more than", "fewer than", "less than", "just under", "under", "as few as")
 _APPROX = ("about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated", "estimated",
-           "close to", "only", "another", "a further", "an additional", "just", "perhaps", "possibly", "at minimum")
+           "close to", "only", "another", "a further", "an additional", "just", "perhaps", "possibly", "maybe", "at minimum")
 _QUALIFIERS = sorted(_LOWER + _UPPER + _APPROX, key=len, reverse=True)
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "

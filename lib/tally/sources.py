@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from tally.attribution import outlet_named
 from tally.capture import CaptureFacts, parse_day, read_capture
 from tally.problems import Problem, SourceError
 
@@ -378,7 +379,8 @@ def merge_metadata(name: str, facts: CaptureFacts, entry: ManifestEntry | None, 
 
 
 def _outlet_from_source_line(value: str | None) -> str | None:
-    """A 'Source:' line names an outlet when it is short; a long one repeats the original headline."""
-    if value and len(value.split()) <= 4:
-        return value
-    return None
+    """A 'Source:' line names an outlet when it is short or starts with a known one ("Al Jazeera and news
+    agencies"); a long one repeats the original headline."""
+    if not value:
+        return None
+    return outlet_named(value) or (value if len(value.split()) <= 4 else None)
