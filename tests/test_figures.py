@@ -347,3 +347,9 @@ def test_an_encyclopedia_timeline_without_a_publication_date():
 def test_a_trigger_in_the_present_perfect_dates_the_figure_at_publication():
     row = only("Hundreds of people, mainly women and children, have left the last enclave.")
     assert (row["date"], row["date_basis"]) == (date(2019, 3, 14), "present perfect: up to publication")
+
+
+def test_its_fighters_belong_to_the_organisation_named_before():
+    row = only("According to the SDF, 11 of its fighters were killed in the final week.")
+    assert (row["group"], row["category"]) == ("SDF fighters", "killed")
+    assert only("The SDF said 300 militants and their wives surrendered.")["group"] == "fighters"

@@ -237,6 +237,9 @@ def noun_class(noun: str | None) -> str:
     return "civilian"
 
 
+_ITS = re.compile(r"^(?:of\s+)?(?:its|their)\b", re.I)  # "11 of its fighters"
+
+
 def organisation_in(words: str) -> str | None:
     """The short name of the first armed group named in `words`, if any."""
     match = _ORGANISATION.search(words)
@@ -250,12 +253,17 @@ def main_insurgent(text: str) -> str | None:
     return ranked[0] if ranked else None
 
 
-def group_label(phrase: str, noun: str | None, article_insurgent: str | None) -> str:
-    """A readable group for the noun phrase a number counts: 'IS fighters', 'civilians', 'Yazidi women'."""
+def group_label(phrase: str, noun: str | None, article_insurgent: str | None, before: str = "") -> str:
+    """A readable group for the noun phrase a number counts: 'IS fighters', 'civilians', 'Yazidi women'.
+
+    `before` is the sentence up to the number: "the SDF said 11 of its fighters" are SDF fighters."""
     if noun is None:
         return "people"
     kind = noun_class(noun)
     organisation = organisation_in(phrase)
+    if organisation is None and _ITS.search(phrase):
+        named = list(_ORGANISATION.finditer(before))
+        organisation = _ALIAS_TO_NAME[named[-1].group(1)] if named else None
     if kind == "armed":
         organisation = organisation or article_insurgent
         head = "followers and fighters" if "follower" in phrase.lower() else "fighters"

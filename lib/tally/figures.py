@@ -219,7 +219,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             side = categories.subject_casualties(sentence)
             group = f"{side} fighters" if side else "people"
         else:
-            group = categories.group_label(words, noun, insurgent)
+            group = categories.group_label(words, noun, insurgent, sentence[:quantity_start])
         found.append({
             "offset": quantity_start, "end_offset": phrase_end, "category": category, "group": group,
             "low": low, "high": high, "best": best,
