@@ -353,3 +353,21 @@ def test_its_fighters_belong_to_the_organisation_named_before():
     row = only("According to the SDF, 11 of its fighters were killed in the final week.")
     assert (row["group"], row["category"]) == ("SDF fighters", "killed")
     assert only("The SDF said 300 militants and their wives surrendered.")["group"] == "fighters"
+
+
+@pytest.mark.parametrize(
+    "text, attribution, cited_outlet",
+    [
+        ("Some 2,000 people were evacuated on Tuesday, according to an AFP correspondent.", "AFP correspondent",
+         "AFP"),
+        ("\"More than 3,000 terrorists surrendered,\" he told the BBC.", None, "BBC"),
+    ],
+)
+def test_an_agencys_own_staff_or_an_unnamed_speaker_still_cite_the_agency(text, attribution, cited_outlet):
+    row = only(text)
+    assert (row["attribution"], row["cited_outlet"]) == (attribution, cited_outlet)
+
+
+def test_handing_themselves_over_is_surrender():
+    assert only("Kurdistan 24 reported that nearly 200 IS fighters had handed themselves over.")["category"] == (
+        "surrendered")

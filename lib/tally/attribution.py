@@ -38,6 +38,8 @@ OUTLETS: dict[str, tuple[str, ...]] = {
 }
 _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
 _OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
+_OUTLET_STAFF = re.compile(
+    rf"\b({_OUTLET_ALIAS})\s+(?:correspondents?|reporters?|journalists?|photographers?|tally|count|team|crew)\b", re.I)
 _OUTLET_AT_START = re.compile(rf"(?:the\s+)?({_OUTLET_ALIAS})\b", re.I)
 
 _VERBS = (
@@ -186,8 +188,11 @@ class SpeechReader:
         speaker, kind = self._resolve(who.strip())
         if kind in ("possessive", "first_person"):  # "its observers estimate", "we estimate": someone else's
             return Speech(offset + start, offset + end, None, kind, outlet, pluperfect)
-        if speaker is None and kind != "outlet":
-            return None
+        if outlet is None:  # "according to an AFP correspondent": the agency is cited too
+            staff = _OUTLET_STAFF.search(who)
+            outlet = self._foreign_outlet(staff.group(1)) if staff else None
+        if speaker is None and kind != "outlet" and outlet is None:
+            return None  # "he told the BBC" with no one named before still cites the BBC
         if kind == "outlet":
             outlet_name = _OUTLET_BY_ALIAS[who.strip().lower().removeprefix("the ")]
             if outlet_name == self.own_outlet:

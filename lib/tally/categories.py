@@ -91,7 +91,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "surrendered": (
         r"\bsurrender(?:ed|ing|s)?\b", r"\b(?:gave|give|giving|given) themselves up\b",
-        r"\bturned themselves in\b", r"\blaid down (?:their )?(?:arms|weapons)\b", r"\bcapitulated\b",
+        r"\bturned themselves in\b", r"\bhand(?:ed|ing|s)? themselves (?:over|in)\b", r"\blaid down (?:their )?(?:arms|weapons)\b", r"\bcapitulated\b",
         r"\b(?:were|was|been|being) captured\b",  # as "capturing 500 militants" is, left of the number
     ),
     "killed": (
