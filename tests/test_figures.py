@@ -371,3 +371,17 @@ def test_an_agencys_own_staff_or_an_unnamed_speaker_still_cite_the_agency(text, 
 def test_handing_themselves_over_is_surrender():
     assert only("Kurdistan 24 reported that nearly 200 IS fighters had handed themselves over.")["category"] == (
         "surrendered")
+
+
+def test_a_part_named_in_a_comma_aside_keeps_its_own_verb():
+    text = ("More than 260 Ukrainian fighters, including 53 who were badly wounded, were evacuated from the "
+            "steelworks on Monday, the military said.")
+    evacuated, wounded = figures_of(text, published=pd.Timestamp("2022-05-20"))
+    assert (evacuated["category"], evacuated["low"], evacuated["high"]) == ("evacuated", 260, None)
+    assert (wounded["category"], wounded["group"], wounded["low"]) == ("wounded", "Ukrainian fighters", 53)
+    assert evacuated["date"] == wounded["date"] == date(2022, 5, 16)
+
+
+def test_since_a_weekday_is_a_period_ending_at_publication():
+    row = only("The ministry said 1,730 soldiers had surrendered since Monday.")
+    assert (row["date"], row["date_text"]) == (date(2019, 3, 14), "since Monday")

@@ -150,7 +150,9 @@ _OBJECT_CATEGORY = (
 )
 _NUMBER_NEXT = re.compile(
     r"\s+(?:(?:at\s+least|about|some|more\s+than|nearly|around|almost|over|up\s+to|as\s+many\s+as|another)\s+)?\d", re.I)
-_DASH_ASIDE = re.compile(r"\s*(?:[—–]|\s-\s)[^—–;:.]{1,80}?(?:[—–]|\s-\s)")
+_DASH_ASIDE = re.compile(
+    r"\s*(?:[—–]|\s-\s)[^—–;:.]{1,80}?(?:[—–]|\s-\s)"
+    r"|\s*,\s*(?:including|among them|most of them|mostly|many of them|mainly|some of them)\b[^,;:.]{1,80},")
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s|,\s*(?:while|whereas)\b", re.I)
 
 
@@ -180,7 +182,7 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     before = sentence[:quantity_start]
     after = sentence[phrase_end:]
     aside = _DASH_ASIDE.match(after)
-    if aside:  # "3,000 militants — many of them foreigners — are still hiding"
+    if aside:  # "3,000 militants — many of them foreigners — are still hiding", "260 fighters, including 53 ..., were"
         after = after[aside.end():]
     obj = _OBJECT_VERBS.search(before)
     if obj and not obj.group().rstrip().endswith(","):

@@ -186,8 +186,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         if phrase is None:
             toll = categories.toll_category(sentence[: quantity_start])
             if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()) or (
-                    earlier and categories.object_of_verb_alone(sentence[:quantity_start], sentence[quantity_end:])):
-                # "three killed", "the toll rose to 45", "killed seven fighters and wounded 15"
+                    earlier and (categories.object_of_verb_alone(sentence[:quantity_start], sentence[quantity_end:])
+                                 or categories.is_part_of_previous(sentence[:quantity_start]))):
+                # "three killed", "the toll rose to 45", "killed seven fighters and wounded 15",
+                # "260 fighters, including 53 who were badly wounded"
                 phrase_end, noun, words = quantity_end, None, ""
             elif earlier and categories.is_gapped(sentence[:quantity_start], sentence[quantity_end:]):
                 phrase_end, noun, words, gapped = quantity_end, None, "", True
