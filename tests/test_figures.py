@@ -385,3 +385,11 @@ def test_a_part_named_in_a_comma_aside_keeps_its_own_verb():
 def test_since_a_weekday_is_a_period_ending_at_publication():
     row = only("The ministry said 1,730 soldiers had surrendered since Monday.")
     assert (row["date"], row["date_text"]) == (date(2019, 3, 14), "since Monday")
+
+
+def test_a_further_number_in_the_next_sentence_counts_the_same_people():
+    first, further = figures_of("Roughly 500 people emerged from the enclave on Friday. A further 300 followed on "
+                                "Saturday.")
+    assert (further["category"], further["group"], further["low"], further["date"]) == (
+        "evacuated", "people", 300, date(2019, 3, 9))
+    assert figures_of("Coalition jets struck 20 targets. Another 5 were hit.") == []

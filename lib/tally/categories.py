@@ -418,6 +418,15 @@ def is_gapped(before: str, after: str) -> bool:
     return bool(_GAP_BEFORE.search(before) and _GAP_AFTER.match(after))
 
 
+_CONTINUING = re.compile(r"(?:another|a\s+further|an\s+additional)\s", re.I)
+_MORE_AFTER = re.compile(r"\s+more\b(?!\s+than)", re.I)
+
+
+def continues_a_count(quantity_text: str, after: str) -> bool:
+    """Whether a number with no noun adds to the figure before it: "another 500", "a further 300", "300 more"."""
+    return bool(_CONTINUING.match(quantity_text) or _MORE_AFTER.match(after))
+
+
 def toll_category(before: str) -> str | None:
     """'the death toll rose to 45': a count with no noun that a toll names."""
     match = _TOLL.search(before)

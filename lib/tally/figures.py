@@ -114,6 +114,7 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     last_day: date | None = None
     story_year: int | None = None
+    last_figure: dict[str, Any] | None = None  # for "A further 300 followed on Saturday."
     previous_context: dates.TimeExpression | None = None
     previous_speaker: str | None = None
     for paragraph in paragraphs(text, body_start, body_end):
@@ -133,7 +134,8 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
                 continue  # most sentences hold no number: skip the costly reading
             time_spans = [(t.start - sentence.start, t.end - sentence.start) for t in times
                           if sentence.start <= t.start < sentence.end]
-            for found in _figures_in_sentence(sentence.text, previous_sentence, insurgent, time_spans):
+            for found in _figures_in_sentence(sentence.text, previous_sentence, insurgent, time_spans, last_figure):
+                last_figure = found
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, published)
@@ -157,8 +159,10 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None,
-                         time_spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """Figures in one sentence, with offsets relative to the sentence (time expressions' spans given)."""
+                         time_spans: list[tuple[int, int]], figure_before: dict[str, Any] | None = None,
+                         ) -> list[dict[str, Any]]:
+    """Figures in one sentence, with offsets relative to the sentence (time expressions' spans given;
+    `figure_before` is the story's last figure before the sentence)."""
     found = []
     for quantity_start, quantity_end in quantity_spans(sentence):
         if any(s < quantity_end and quantity_start < e for s, e in time_spans):
@@ -193,6 +197,11 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                 phrase_end, noun, words = quantity_end, None, ""
             elif earlier and categories.is_gapped(sentence[:quantity_start], sentence[quantity_end:]):
                 phrase_end, noun, words, gapped = quantity_end, None, "", True
+            elif (earlier or figure_before) and categories.continues_a_count(
+                    sentence[quantity_start:quantity_end], sentence[quantity_end:]):
+                # "A further 300 followed on Saturday": more of the people of the figure before
+                phrase_end, noun, words, gapped = quantity_end, None, "", True
+                earlier = earlier or figure_before
             else:
                 context = categories.noun_from_context(previous_sentence + " " + sentence[: quantity_start])
                 about = categories.count_named_before(sentence[:quantity_start])
