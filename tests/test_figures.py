@@ -393,3 +393,18 @@ def test_a_further_number_in_the_next_sentence_counts_the_same_people():
     assert (further["category"], further["group"], further["low"], further["date"]) == (
         "evacuated", "people", 300, date(2019, 3, 9))
     assert figures_of("Coalition jets struck 20 targets. Another 5 were hit.") == []
+
+
+def test_an_embedded_tweet_is_its_authors_and_dated_by_its_sign_off():
+    text = ("SDF spokesman Mustafa Bali posted on Twitter:\n"
+            "Around 3,000 terrorists surrendered to our forces in #Baghouz today. pic.twitter.com/x1y2z3\n"
+            "— Mustafa Bali (@mustefabali) March 5, 2019\n"
+            "The Observatory said thousands more people had left.")
+    tweet, observatory = figures_of(text, published=pd.Timestamp("2019-03-06"))
+    assert (tweet["category"], tweet["attribution"], tweet["date"]) == ("surrendered", "Mustafa Bali", date(2019, 3, 5))
+    assert (observatory["group"], observatory["attribution"]) == ("people", "Observatory")
+
+
+def test_the_paragraph_after_a_colon_is_the_speakers():
+    text = "Mustafa Bali, the SDF spokesman, wrote:\nSome 500 fighters have surrendered since the morning."
+    assert only(text)["attribution"] == "Mustafa Bali"

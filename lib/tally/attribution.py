@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
+from tally.capture import parse_day
 from tally.sentences import fold_case
 
 # News organisations as articles name them, with the short name for the cited_outlet column.
@@ -106,6 +108,27 @@ _LEADING_NOISE = re.compile(r"^(?:the|a|an|other|also|some|its|their|many|top|tw
 _APPOSITIVE_ROLE = re.compile(r"^,\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")
 
 
+@dataclass(frozen=True)
+class TweetSignoff:
+    """The line under an embedded tweet: '— Mustafa Bali (@mustefabali) March 5, 2019'."""
+
+    name: str
+    handle: str
+    day: date | None
+
+
+_SIGNOFF = re.compile(r"^[—–-]\s*(?P<name>[^()@\n]{2,60}?)\s*\(@(?P<handle>\w{1,30})\)\s*(?P<day>.*?)\s*$")
+
+
+def tweet_signoff(line: str) -> TweetSignoff | None:
+    """The author and day of the embedded tweet that `line` closes, if it is such a line."""
+    match = _SIGNOFF.match(line)
+    if match is None:
+        return None
+    return TweetSignoff(match.group("name"), match.group("handle"), parse_day(match.group("day")) if match.group("day")
+                        else None)
+
+
 def outlet_named(text: str) -> str | None:
     """The news organisation whose name `text` starts with ("Al Jazeera and news agencies" -> "Al Jazeera")."""
     match = _OUTLET_AT_START.match(text.strip())
@@ -181,6 +204,11 @@ class SpeechReader:
             if event.speaker:
                 self.last[event.speaker_kind] = event
         return events
+
+    def speaker_named(self, name: str) -> Speech | None:
+        """A speech event for a speaker named outside any sentence (a tweet's sign-off line)."""
+        speaker, kind = self._resolve(name)
+        return Speech(0, 0, speaker, kind, None) if speaker else None
 
     def _speech(self, who: str, start: int, end: int, paragraph: str, offset: int, pluperfect: bool) -> Speech | None:
         told = _TOLD_OUTLET.match(paragraph, start)

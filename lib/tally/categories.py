@@ -273,7 +273,7 @@ def group_label(phrase: str, noun: str | None, article_insurgent: str | None, be
     if kind == "troops":
         return f"{organisation} troops" if organisation else "troops"
     words = re.sub(r"[“”\"']", "", phrase).strip()
-    words = re.sub(r"^(?:of\s+)?(?:the\s+)?", "", words, flags=re.I)
+    words = re.sub(r"^(?:of\s+)?(?:the\s+)?(?:more\s+)?", "", words, flags=re.I)
     return words or noun
 
 

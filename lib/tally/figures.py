@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tally import categories, dates, quantities
-from tally.attribution import SpeechReader, attribute
+from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
 from tally.sentences import paragraphs
@@ -117,9 +117,15 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     last_figure: dict[str, Any] | None = None  # for "A further 300 followed on Saturday."
     previous_context: dates.TimeExpression | None = None
     previous_speaker: str | None = None
-    for paragraph in paragraphs(text, body_start, body_end):
+    lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
+    body = paragraphs(text, body_start, body_end)
+    for position, paragraph in enumerate(body):
         events = reader.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
-        times = dates.find_time_expressions(paragraph.text, published, last_day, paragraph.start, paragraph.words,
+        # A tweet embedded in the page: its words are its author's, and "today" is the day it was posted.
+        signoff = tweet_signoff(body[position + 1].text) if position + 1 < len(body) else None
+        block_speaker = (reader.speaker_named(signoff.name) if signoff else None) or lead_in
+        said_on = signoff.day if signoff and signoff.day else published
+        times = dates.find_time_expressions(paragraph.text, said_on, last_day, paragraph.start, paragraph.words,
                                             story_year)
         last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), last_day)
         story_year = next(filter(None, (dates.year_named(t.kind, t.text) for t in reversed(times))), story_year)
@@ -141,6 +147,8 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
                 when = _date_for(found, sentence, times, inherited, published)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 reader.dateline_outlet)
+                if who.speaker is None and block_speaker is not None:
+                    who = Attribution(block_speaker.speaker, block_speaker.outlet or who.outlet)
                 rows.append({
                     "source": document["source"], "start": start, "end": end, "quantity_text": text[start:end],
                     "category": found["category"], "group": found["group"], "low": found["low"],
@@ -155,6 +163,8 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
         previous_context = context if context is not None else inherited
         last_speaker = next((e.speaker for e in reversed(events) if e.speaker), None)
         previous_speaker = last_speaker
+        lead_in = next((e for e in reversed(events) if e.speaker), None) if paragraph.text.rstrip().endswith(
+            ":") else None
     return rows
 
 
