@@ -408,3 +408,13 @@ def test_an_embedded_tweet_is_its_authors_and_dated_by_its_sign_off():
 def test_the_paragraph_after_a_colon_is_the_speakers():
     text = "Mustafa Bali, the SDF spokesman, wrote:\nSome 500 fighters have surrendered since the morning."
     assert only(text)["attribution"] == "Mustafa Bali"
+
+
+def test_a_time_in_the_figures_own_clause_wins_over_a_nearer_one_across_and():
+    first, second = figures_of("Nearly 400 people were evacuated by bus on Sunday, and 120 were evacuated Monday.")
+    assert (first["date"], second["date"]) == (date(2019, 3, 10), date(2019, 3, 11))
+
+
+def test_a_verb_in_the_present_perfect_before_the_number_dates_it_at_publication():
+    row = only("The fighting has displaced more than 7,000 families.")
+    assert (row["category"], row["date"]) == ("evacuated", date(2019, 3, 14))

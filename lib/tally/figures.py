@@ -72,6 +72,7 @@ _ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*or\s+more\b,?")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
+_PERFECT_BEFORE = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+(?:ed|en|t)\s+$", re.I)
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
 
@@ -247,6 +248,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             "unit": phrase.unit if phrase else (earlier["unit"] if gapped else "people"),
             "category_text": category_text, "flags": quantity.flags,
             "trigger_after": sentence[phrase_end:],
+            "perfect_object": bool(_PERFECT_BEFORE.search(sentence[:quantity_start])),  # "has displaced 7,000"
         })
     return found
 
@@ -257,7 +259,7 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
     start = sentence.start + found["offset"]
     end = sentence.start + found["end_offset"]
     in_sentence = [t for t in times if sentence.start <= t.start < sentence.end]
-    chosen = dates.nearest(in_sentence, start, end)
+    chosen = dates.nearest(in_sentence, start, end, sentence.text, sentence.start)
     if chosen is None:
         earlier = [t for t in times if t.end <= sentence.start]
         chosen = earlier[-1] if earlier else None
@@ -269,7 +271,8 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
         if found["category"] in ("remaining", "strength"):
             return published, "", dates.BASIS_NOW
         words_to_trigger = found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""
-        if _PRESENT_PERFECT.search(words_to_trigger) or _PERFECT_TRIGGER.match(found["category_text"]):
+        if (_PRESENT_PERFECT.search(words_to_trigger) or _PERFECT_TRIGGER.match(found["category_text"])
+                or found["perfect_object"]):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
 
