@@ -125,8 +125,8 @@ def tweet_signoff(line: str) -> TweetSignoff | None:
     match = _SIGNOFF.match(line)
     if match is None:
         return None
-    return TweetSignoff(match.group("name"), match.group("handle"), parse_day(match.group("day")) if match.group("day")
-                        else None)
+    day = parse_day(match.group("day")) if match.group("day") else None
+    return TweetSignoff(match.group("name"), match.group("handle"), day)
 
 
 def outlet_named(text: str) -> str | None:

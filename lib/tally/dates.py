@@ -114,13 +114,13 @@ BASIS_SAME_DAY = "same day as the story's last dated event"
 BASIS_DAY_BEFORE = "day before the story's last dated event"
 BASIS_DAY_AFTER = "day after the story's last dated event"
 BASIS_STORY_YEAR = "stated day, in the year the story last named"
-# Kinds that name one day, which later "earlier in the day" and "the day before" refer to.
-DAY_KINDS = ("date", "weekday", "yesterday", "days_ago", "day_before", "day_after")
 BASIS_PERIOD = "period ending at publication"
 BASIS_NOW = "figure about the present: publication date"
 BASIS_INHERITED = "same speaker as the previous paragraph, which is dated"
 BASIS_VAGUE = "period not ending at publication: no day"
 BASIS_NONE = "no date stated"
+# Kinds that name one day, which later "earlier in the day" and "the day before" refer to.
+DAY_KINDS = ("date", "weekday", "yesterday", "days_ago", "day_before", "day_after")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from tally import categories, dates, quantities
 from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
-from tally.sentences import paragraphs
+from tally.sentences import Paragraph, paragraphs
 
 _NULLABLE_INT = {"dtype": "Int64", "nullable": True}
 
@@ -105,68 +105,87 @@ def figures_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
 
 def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every figure in one document (a documents-table row as a dict)."""
-    text: str = document["text"]
-    published = _as_date(document.get("published"))
-    body_start = int(document.get("body_start") or 0)
-    body_end = int(document.get("body_end") if document.get("body_end") is not None else len(text))
-    metadata = {key: (None if pd.isna(document.get(key)) else document.get(key)) for key in _METADATA}
-    reader = SpeechReader(own_outlet=metadata["outlet"], text=text)
-    insurgent = categories.main_insurgent(text[body_start:body_end])
+    story = _StoryReader(document)
+    body = story.paragraphs()
     rows: list[dict[str, Any]] = []
-    last_day: date | None = None
-    story_year: int | None = None
-    last_figure: dict[str, Any] | None = None  # for "A further 300 followed on Saturday."
-    previous_context: dates.TimeExpression | None = None
-    previous_speaker: str | None = None
-    lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
-    body = paragraphs(text, body_start, body_end)
     for position, paragraph in enumerate(body):
-        events = reader.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
+        rows.extend(story.read(paragraph, body[position + 1].text if position + 1 < len(body) else ""))
+    return rows
+
+
+class _StoryReader:
+    """Reads one document's body paragraph by paragraph, carrying what later paragraphs refer back to:
+    the last day named, the year last named, the last figure, the last speaker and their time words."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.text: str = document["text"]
+        self.source: str = document["source"]
+        self.published = _as_date(document.get("published"))
+        self.body_start = int(document.get("body_start") or 0)
+        self.body_end = int(document.get("body_end") if document.get("body_end") is not None else len(self.text))
+        self.metadata = {key: (None if pd.isna(document.get(key)) else document.get(key)) for key in _METADATA}
+        self.speech = SpeechReader(own_outlet=self.metadata["outlet"], text=self.text)
+        self.insurgent = categories.main_insurgent(self.text[self.body_start : self.body_end])
+        self.last_day: date | None = None
+        self.story_year: int | None = None
+        self.last_figure: dict[str, Any] | None = None  # for "A further 300 followed on Saturday."
+        self.previous_context: dates.TimeExpression | None = None
+        self.previous_speaker: str | None = None
+        self.lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
+
+    def paragraphs(self) -> list[Paragraph]:
+        return paragraphs(self.text, self.body_start, self.body_end)
+
+    def read(self, paragraph: Paragraph, following: str) -> list[dict[str, Any]]:
+        """The figures of one paragraph (`following` is the next paragraph's text), as table rows."""
+        events = self.speech.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
         # A tweet embedded in the page: its words are its author's, and "today" is the day it was posted.
-        signoff = tweet_signoff(body[position + 1].text) if position + 1 < len(body) else None
-        block_speaker = (reader.speaker_named(signoff.name) if signoff else None) or lead_in
-        said_on = signoff.day if signoff and signoff.day else published
-        times = dates.find_time_expressions(paragraph.text, said_on, last_day, paragraph.start, paragraph.words,
-                                            story_year)
-        last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), last_day)
-        story_year = next(filter(None, (dates.year_named(t.kind, t.text) for t in reversed(times))), story_year)
+        signoff = tweet_signoff(following) if following else None
+        block_speaker = (self.speech.speaker_named(signoff.name) if signoff else None) or self.lead_in
+        said_on = signoff.day if signoff and signoff.day else self.published
+        times = dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start, paragraph.words,
+                                            self.story_year)
+        self.last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), self.last_day)
+        self.story_year = next(filter(None, (dates.year_named(t.kind, t.text) for t in reversed(times))),
+                               self.story_year)
         first_speech = next((e for e in events if e.speaker), None)
-        continues = bool(first_speech and previous_speaker and first_speech.speaker == previous_speaker
+        continues = bool(first_speech and self.previous_speaker and first_speech.speaker == self.previous_speaker
                          and not first_speech.pluperfect)
-        inherited = previous_context if continues else None
+        inherited = self.previous_context if continues else None
+        rows = []
         holds_numbers = quantities.might_hold_a_number(paragraph.text, paragraph.words)
         for index, sentence in enumerate(paragraph.sentences if holds_numbers else ()):
-            previous_sentence = paragraph.sentences[index - 1].text if index else ""
             if not quantities.might_hold_a_number(sentence.text):
                 continue  # most sentences hold no number: skip the costly reading
+            previous_sentence = paragraph.sentences[index - 1].text if index else ""
             time_spans = [(t.start - sentence.start, t.end - sentence.start) for t in times
                           if sentence.start <= t.start < sentence.end]
-            for found in _figures_in_sentence(sentence.text, previous_sentence, insurgent, time_spans, last_figure):
-                last_figure = found
+            for found in _figures_in_sentence(sentence.text, previous_sentence, self.insurgent, time_spans,
+                                              self.last_figure):
+                self.last_figure = found
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
-                when = _date_for(found, sentence, times, inherited, published)
+                when = _date_for(found, sentence, times, inherited, self.published)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
-                                reader.dateline_outlet)
+                                self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
                     who = Attribution(block_speaker.speaker, block_speaker.outlet or who.outlet)
                 rows.append({
-                    "source": document["source"], "start": start, "end": end, "quantity_text": text[start:end],
+                    "source": self.source, "start": start, "end": end, "quantity_text": self.text[start:end],
                     "category": found["category"], "group": found["group"], "low": found["low"],
                     "high": found["high"], "best": found["best"], "unit": found["unit"],
                     "date": when[0], "date_text": when[1], "date_basis": when[2],
                     "attribution": who.speaker, "cited_outlet": who.outlet,
                     "category_text": found["category_text"], "sentence": sentence.text,
                     "paragraph": paragraph.index, "flags": ";".join(found["flags"]), "claim_id": "",
-                    **metadata,
+                    **self.metadata,
                 })
         context = next((t for t in reversed(times)), None)
-        previous_context = context if context is not None else inherited
-        last_speaker = next((e.speaker for e in reversed(events) if e.speaker), None)
-        previous_speaker = last_speaker
-        lead_in = next((e for e in reversed(events) if e.speaker), None) if paragraph.text.rstrip().endswith(
-            ":") else None
-    return rows
+        self.previous_context = context if context is not None else inherited
+        last_speech = next((e for e in reversed(events) if e.speaker), None)
+        self.previous_speaker = last_speech.speaker if last_speech else None
+        self.lead_in = last_speech if paragraph.text.rstrip().endswith(":") else None
+        return rows
 
 
 def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None,
