@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tally.capture import read_capture
+from tally.capture import is_furniture, read_capture
 from tally.cli import main as tally_main
 from tally.sources import DOCUMENTS, load_sources, read_sources
 
@@ -225,3 +225,18 @@ def test_a_source_line_that_starts_with_a_known_outlet_names_it(tmp_path):
     write(tmp_path, "story.txt", ARTICLE + "\nSource: Al Jazeera and news agencies\n")
     row = read_sources(tmp_path).documents.iloc[0]
     assert row["outlet"] == "Al Jazeera"
+
+
+@pytest.mark.parametrize(
+    "line, furniture",
+    [
+        ("RELATED: Thousands flee Baghouz as fighting resumes", True),
+        ("Some of the 3,000 people who left wait at a screening point [Rodi Said/Reuters]", True),
+        ("Watch: SDF fighters advance on the last enclave", True),
+        ("More than 3,000 people left on Tuesday.", False),
+        ("The SDF said 300 fighters surrendered [on Monday].", False),
+        ("He said more: \"We will win.\"", False),
+    ],
+)
+def test_links_to_other_stories_and_credited_captions_are_furniture(line, furniture):
+    assert is_furniture(line) is furniture

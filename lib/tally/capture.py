@@ -22,7 +22,9 @@ _FURNITURE = re.compile(
     donat(e|ion) | \bsubscribe\b | newsletter | mailing\ list | \bsign\ up\b
     | comments?\s*$ | commenting | \bshare\ (this|on)\b | \bfollow\ us\b
     | advertisement | \bread\ more\b | \bclick\ here\b | all\ rights\ reserved
-    | copyright | © | \bcookies?\b | ^related(\ (articles|stories|coverage))?:?\s*$
+    | copyright | © | \bcookies?\b | ^related(\ (articles|stories|coverage|content))?:?\s*$
+    | ^(related|see\ also|also\ read|watch|listen|more)\s*:       # a link to another story: "RELATED: ..."
+    | \[[^\[\]]{2,60}/[^\[\]]{2,40}\]\s*$                       # a caption's credit: "[Rodi Said/Reuters]"
     | ^(file|photo|image|video)\s*[-–—:|] | \((photo|image|file)\b | \bphoto:|\bimage:
     | getty\ images | \bAP\ Photo\b | ^source:
     """,
@@ -31,7 +33,7 @@ _FURNITURE = re.compile(
 # Every furniture pattern above holds one of these words or stems; a line without them is not furniture.
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
-    "copyright cookie cookies related file photo image video getty source".split())
+    "copyright cookie cookies related file photo image video getty source see also watch listen more".split())
 _FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©")  # also inside longer words
 _LOWER_WORD = re.compile(r"[a-z]+")
 
@@ -102,7 +104,8 @@ def is_furniture(line: str) -> bool:
 @lru_cache(maxsize=1 << 15)
 def _short_line_is_furniture(line: str) -> bool:
     lowered = line.lower()
-    if _FURNITURE_WORDS.isdisjoint(_LOWER_WORD.findall(lowered)) and not any(s in lowered for s in _FURNITURE_STEMS):
+    if (_FURNITURE_WORDS.isdisjoint(_LOWER_WORD.findall(lowered)) and not any(s in lowered for s in _FURNITURE_STEMS)
+            and not line.endswith("]")):
         return False  # none of the words any furniture pattern needs: skip the costly search
     return bool(_FURNITURE.search(line))
 
