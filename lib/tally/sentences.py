@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from tally.capture import is_furniture, split_lines
 
@@ -34,15 +35,24 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of the body: its sentences and the spans inside quotation marks."""
+    """One paragraph of the body: its sentences and the spans inside quotation marks.
+
+    Sentences and quotations are cut when first asked for: only paragraphs that hold a
+    number need them, and most paragraphs hold none."""
 
     index: int
     start: int
     end: int
     text: str
-    sentences: tuple[Sentence, ...]
-    quotes: tuple[tuple[int, int], ...]
     words: frozenset[str]  # its lower-case words and four-digit numbers, for cheap tests before costly searches
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(split_sentences(self.text, self.start))
+
+    @cached_property
+    def quotes(self) -> tuple[tuple[int, int], ...]:
+        return tuple(quote_spans(self.text, self.start))
 
 
 def paragraphs(text: str, body_start: int = 0, body_end: int | None = None) -> list[Paragraph]:
@@ -53,9 +63,7 @@ def paragraphs(text: str, body_start: int = 0, body_end: int | None = None) -> l
         if is_furniture(line.text):
             continue
         start = body_start + line.start
-        sentences = tuple(split_sentences(line.text, start))
-        result.append(Paragraph(len(result), start, start + len(line.text), line.text, sentences,
-                                tuple(quote_spans(line.text, start)), words_of(line.text)))
+        result.append(Paragraph(len(result), start, start + len(line.text), line.text, words_of(line.text)))
     return result
 
 
