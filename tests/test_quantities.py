@@ -91,3 +91,22 @@ def test_folding_case_keeps_every_offset():
     text = "İDLİB: About 300 Fled"  # 'İ'.lower() is two characters
     folded = fold_case(text)
     assert len(folded) == len(text) and folded.endswith("about 300 fled")
+
+
+@pytest.mark.parametrize(
+    "words, low, high",
+    [
+        ("10 000", 10000, 10000),
+        ("12\u00a0000", 12000, 12000),  # a no-break space between the groups
+        ("some 4 000 to 5 000", 4000, 5000),
+        ("two dozen", 24, 24),
+        ("three dozen", 36, 36),
+    ],
+)
+def test_spaced_thousands_and_dozens(words, low, high):
+    quantity = read_quantity(words)
+    assert (quantity.low, quantity.high) == (low, high)
+
+
+def test_a_day_then_a_number_is_not_one_spaced_number():
+    assert [m.group() for m in QUANTITY.finditer("On March 5 300 people left.")] == ["5", "300"]  # not "5 300"

@@ -48,12 +48,17 @@ _QUALIFIERS = sorted(_LOWER + _UPPER + _APPROX, key=len, reverse=True)
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
 _NUMBER_WORD = r"(?:%s|hundred|thousand|million|billion)" % "|".join(sorted(_SMALL, key=len, reverse=True))
-_WORDS = rf"(?:{'|'.join(_SMALL)})(?:(?:\s+|-|\s+and\s+){_NUMBER_WORD})*"
+_WORDS = rf"(?:{'|'.join(_SMALL)})(?:(?:\s+|-|\s+and\s+){_NUMBER_WORD})*(?:\s+dozen\b)?"  # "two dozen"
 _VAGUE = "|".join(re.escape(phrase) for phrase in VAGUE_BOUNDS)
 _ARTICLE = "|".join(re.escape(phrase) for phrase in ARTICLE_AMOUNTS)
+# "March 5 300 people" is a day and a number, not 5,300.
+_NOT_A_DAY = "".join(f"(?<!{month}[ ])(?<!{month}\\.[ ])" for month in (
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august september "
+    "october november december").split())
 _DIGITS = (
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])"  # 20,000
     r"|\d{1,3}(?:\.\d{3})+(?![\d.,])"  # 3.500 (a dot as thousands separator)
+    rf"|{_NOT_A_DAY}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d.,])"  # 10 000 (a space between groups)
     r"|\d+,\d{1,2}(?![\d])"  # 20,00 (malformed, read and flagged)
     r"|\d+(?:\.\d+)?)"  # 38, 2.5
     r"(?:\s+(?:thousand|million|billion))?"
@@ -105,6 +110,12 @@ def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
     if phrase in ARTICLE_AMOUNTS:
         value = ARTICLE_AMOUNTS[phrase]
         return value, value, ()
+    if phrase.endswith(" dozen"):  # "two dozen": a number of twelves
+        low, high, flags = read_number(phrase.removesuffix(" dozen"))
+        return low * 12, high * 12, flags
+    spaced = _SPACED_GROUPS.fullmatch(phrase)
+    if spaced:  # "10 000": the groups are read as if commas stood between them
+        phrase = spaced.group(1).replace(" ", ",") + spaced.group(2)
     digits = re.fullmatch(r"([\d.,]+)(?: (thousand|million|billion))?", phrase)
     if digits:
         value, flags = _read_digits(digits.group(1), scaled=digits.group(2) is not None)
@@ -117,6 +128,9 @@ def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
     except ValueError as error:
         raise NotAQuantity(phrase) from error
     return value, value, ()
+
+
+_SPACED_GROUPS = re.compile(r"(\d{1,3}(?: \d{3})+)((?: (?:thousand|million|billion))?)")
 
 
 def _read_digits(text: str, scaled: bool) -> tuple[float, tuple[str, ...]]:
