@@ -220,6 +220,9 @@ def test_a_number_that_leaves_out_the_noun_and_verb_of_the_one_before():
         ("About 5,000 people left overnight.", "evacuated"),
         ("About 5,000 people left in the town are starving.", "remaining"),
         ("The fighting displaced 6,500 people, the UN said.", "evacuated"),
+        ("At least 12 children starved to death in the camp.", "killed"),
+        ("Five people were maimed by the blast.", "wounded"),
+        ("IS could muster as many as 30,000 fighters across Iraq and Syria.", "strength"),
     ],
 )
 def test_more_ways_of_saying_what_happened(text, category):

@@ -97,9 +97,10 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "killed": (
         r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
         r"\bmassacred\b", r"\bexecuted\b", r"\bperished\b", r"\blost their lives\b", r"\bfatalities\b",
-        r"\bbodies\b", r"\blives\b",
+        r"\bbodies\b", r"\blives\b", r"\b(?:starved|froze|burned|beaten) to death\b", r"\bdrowned\b",
     ),
-    "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b"),
+    "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b",
+                r"\bmaimed\b"),
     "rescued": (r"\brescu(?:ed|ing|e|es)\b", r"\bfreed\b", r"\bliberated\b", r"\breleased\b", r"\bsaved\b"),
     "remaining": (
         r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
@@ -120,7 +121,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 _EXISTENTIAL = re.compile(
     r"\bthere (?:(?:could|may|might|would|will|must)(?: still)? be|(?:are|were|is|was)(?: still)?)\s+\W*$", re.I)
 # Possession just before a number: "IS still has tens of thousands of fighters", "could have 30,000 followers".
-_POSSESSION = re.compile(r"\b(?:has|have|had|command|commands|boasts?)\s+(?:as many as\s+|up to\s+|some\s+)?\W*$", re.I)
+_POSSESSION = re.compile(r"\b(?:has|have|had|command|commands|boasts?|musters?|fields?|could\s+muster)\s+(?:as many as\s+|up to\s+|some\s+)?\W*$", re.I)
 
 
 
