@@ -421,3 +421,23 @@ def test_a_time_in_the_figures_own_clause_wins_over_a_nearer_one_across_and():
 def test_a_verb_in_the_present_perfect_before_the_number_dates_it_at_publication():
     row = only("The fighting has displaced more than 7,000 families.")
     assert (row["category"], row["date"]) == ("evacuated", date(2019, 3, 14))
+
+
+def test_a_quotation_that_goes_on_into_the_next_paragraph_keeps_its_speaker():
+    text = ("Mustafa Bali, a spokesman for the SDF, said the final push had been delayed.\n"
+            "\u201cWe have been surprised,\u201d he said. \u201cMore than 5,000 came out yesterday alone.\n"
+            "\u201cWe think there are still about 1,000 fighters inside.\u201d")
+    came_out, inside = figures_of(text)
+    assert (came_out["category"], came_out["low"], came_out["attribution"]) == ("evacuated", 5000, "Mustafa Bali")
+    assert (inside["category"], inside["attribution"]) == ("remaining", "Mustafa Bali")
+
+
+def test_a_name_set_off_by_commas_after_a_role_is_the_speaker():
+    assert only("Its spokesman, Andrej Mahecic, said 62 people had died on the way.")["attribution"] == (
+        "Andrej Mahecic")
+
+
+def test_a_further_number_doing_something_else_is_not_more_of_the_same():
+    rows = figures_of("The agency said 62 people had died on the way. Later it added that a further 120 were being "
+                      "treated for malnutrition.")
+    assert [row["low"] for row in rows] == [62]

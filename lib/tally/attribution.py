@@ -89,6 +89,9 @@ _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # "Adnan Afrin, an SDF commander, said", "An official, who asked not to be named, said":
 # the speaker is the phrase before the aside.
 _ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which)\s[^,;:“”\"]{2,80},\s*$", re.I)
+# "Its spokesman, Andrej Mahecic, said": the name in the aside is the speaker.
+_NAME_ASIDE_AT_END = re.compile(
+    r",\s*(?P<who>[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+)\s*,\s*$")
 _SPEAKER_NOUNS = re.compile(
     r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
     r"statement|observatory|monitor|group|intelligence|military|army|police|authorities|council|committee|"
@@ -181,7 +184,9 @@ class SpeechReader:
             found.append((match.start("verb"), match.end(), match.group("who"), False, None))
         if "," in paragraph_text and (words is None or not _COMMA_VERBS.isdisjoint(words)):
             for match in _INVERTED_AFTER_COMMA.finditer(paragraph_text):
-                found.append((match.start("verb"), match.end(), match.group("who"), False, None))
+                speaker, kind = self._resolve(match.group("who"))
+                if speaker or kind == "outlet":  # not "..., said the final push had been delayed"
+                    found.append((match.start("verb"), match.end(), match.group("who"), False, None))
         for match in (_ACCORDING.finditer(paragraph_text) if "according" in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, None))
         verbs = _speech_verbs(paragraph_text, words)
@@ -330,10 +335,14 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
     window = _HANDLE_AT_END.sub("", paragraph[max(0, verb_start - 120) : verb_start])
     subject = window[_clause_start(window):].strip()
-    aside = _ASIDE_AT_END.search(window) if not subject and window.rstrip().endswith(",") else None
-    if aside:
-        window = window[: aside.start()]
-        subject = window[_clause_start(window):].strip()
+    if not subject and window.rstrip().endswith(","):
+        named = _NAME_ASIDE_AT_END.search(window)
+        aside = None if named else _ASIDE_AT_END.search(window)
+        if named:
+            subject = named.group("who")
+        elif aside:
+            window = window[: aside.start()]
+            subject = window[_clause_start(window):].strip()
     if not subject or len(subject.split()) > 10:
         return None
     return subject

@@ -44,7 +44,10 @@ UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "truck
 # Words that count the people of a noun named before them: "12 killed", "10 wounded".
 PEOPLE_PARTICIPLES = re.compile(
     r"(?:more )?(?:were |are |have been |had been )?(?:killed|dead|died|wounded|injured|hurt|missing|rescued|freed|"
-    r"evacuated|captured|arrested|detained|surrendered)\b", re.I)
+    r"evacuated|captured|arrested|detained|surrendered)\b"
+    # verbs only people do: "more than 5,000 came out yesterday"
+    r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b",
+    re.I)
 
 # Armed groups as reporters name them, with the short name used for the group column.
 ORGANISATIONS: dict[str, tuple[str, ...]] = {
@@ -426,6 +429,14 @@ _MORE_AFTER = re.compile(r"\s+more\b(?!\s+than)", re.I)
 def continues_a_count(quantity_text: str, after: str) -> bool:
     """Whether a number with no noun adds to the figure before it: "another 500", "a further 300", "300 more"."""
     return bool(_CONTINUING.match(quantity_text) or _MORE_AFTER.match(after))
+
+
+_FOLLOWS_SUIT = re.compile(r"\s+(?:more\s+)?(?:followed|did\s+(?:the\s+)?same|joined\s+them|came\s+after)\b", re.I)
+
+
+def follows_suit(after: str) -> bool:
+    """Whether the words after a number say its people did what the figure before said ("followed")."""
+    return bool(_FOLLOWS_SUIT.match(after))
 
 
 def toll_category(before: str) -> str | None:

@@ -23,7 +23,7 @@ from tally import categories, dates, quantities
 from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
-from tally.sentences import Paragraph, paragraphs
+from tally.sentences import Paragraph, ends_inside_quote, paragraphs
 
 _NULLABLE_INT = {"dtype": "Int64", "nullable": True}
 
@@ -132,6 +132,7 @@ class _StoryReader:
         self.previous_context: dates.TimeExpression | None = None
         self.previous_speaker: str | None = None
         self.lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
+        self.open_quote: Speech | None = None  # the speaker of a quotation left open at a paragraph's end
 
     def paragraphs(self) -> list[Paragraph]:
         return paragraphs(self.text, self.body_start, self.body_end)
@@ -141,7 +142,8 @@ class _StoryReader:
         events = self.speech.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
         # A tweet embedded in the page: its words are its author's, and "today" is the day it was posted.
         signoff = tweet_signoff(following) if following else None
-        block_speaker = (self.speech.speaker_named(signoff.name) if signoff else None) or self.lead_in
+        goes_on = self.open_quote if paragraph.text.startswith(("“", '"')) else None  # the quotation goes on
+        block_speaker = (self.speech.speaker_named(signoff.name) if signoff else None) or self.lead_in or goes_on
         said_on = signoff.day if signoff and signoff.day else self.published
         times = dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start, paragraph.words,
                                             self.story_year)
@@ -185,6 +187,7 @@ class _StoryReader:
         last_speech = next((e for e in reversed(events) if e.speaker), None)
         self.previous_speaker = last_speech.speaker if last_speech else None
         self.lead_in = last_speech if paragraph.text.rstrip().endswith(":") else None
+        self.open_quote = (last_speech or goes_on) if ends_inside_quote(paragraph.text) else None
         return rows
 
 
@@ -216,7 +219,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         toll = None
         about = None
         earlier = found[-1] if found else None
-        gapped = False
+        gapped = crossed = False
         if phrase is None:
             toll = categories.toll_category(sentence[: quantity_start])
             if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()) or (
@@ -231,6 +234,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                     sentence[quantity_start:quantity_end], sentence[quantity_end:]):
                 # "A further 300 followed on Saturday": more of the people of the figure before
                 phrase_end, noun, words, gapped = quantity_end, None, "", True
+                crossed = earlier is None
                 earlier = earlier or figure_before
             else:
                 context = categories.noun_from_context(previous_sentence + " " + sentence[: quantity_start])
@@ -245,6 +249,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         if toll:
             category, category_text = toll, "toll"
         elif gapped and category == OTHER:
+            if crossed and not categories.follows_suit(sentence[quantity_end:]):
+                continue  # "... 62 died. A further 120 were being treated": not more of the same
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and earlier and categories.is_part_of_previous(sentence[: quantity_start]):
             category, category_text = earlier["category"], earlier["category_text"]

@@ -116,6 +116,15 @@ def _is_abbreviation(word: str) -> bool:
 def quote_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Spans inside quotation marks. A quote left open runs to the paragraph's end,
     as a quotation that goes on into the next paragraph does in news copy."""
+    return _quotes(text, offset)[0]
+
+
+def ends_inside_quote(text: str) -> bool:
+    """Whether a quotation is still open at the end of `text` (it goes on in the next paragraph)."""
+    return _quotes(text, 0)[1]
+
+
+def _quotes(text: str, offset: int) -> tuple[list[tuple[int, int]], bool]:
     spans = []
     opened: int | None = None
     for mark in _QUOTE_MARK.finditer(text):
@@ -127,4 +136,4 @@ def quote_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             opened = None
     if opened is not None:
         spans.append((offset + opened, offset + len(text)))
-    return spans
+    return spans, opened is not None
