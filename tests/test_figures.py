@@ -441,3 +441,7 @@ def test_a_further_number_doing_something_else_is_not_more_of_the_same():
     rows = figures_of("The agency said 62 people had died on the way. Later it added that a further 120 were being "
                       "treated for malnutrition.")
     assert [row["low"] for row in rows] == [62]
+
+
+def test_the_speaker_of_a_relative_clause_is_what_it_refers_to():
+    assert only("The SDF, which said 20,000 people had left, paused its advance.")["attribution"] == "SDF"

@@ -89,6 +89,7 @@ _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # "Adnan Afrin, an SDF commander, said", "An official, who asked not to be named, said":
 # the speaker is the phrase before the aside.
 _ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which)\s[^,;:“”\"]{2,80},\s*$", re.I)
+_RELATIVE_AT_END = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|later)\s+)*$", re.I)
 # "Its spokesman, Andrej Mahecic, said": the name in the aside is the speaker.
 _NAME_ASIDE_AT_END = re.compile(
     r",\s*(?P<who>[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+)\s*,\s*$")
@@ -335,6 +336,10 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
     window = _HANDLE_AT_END.sub("", paragraph[max(0, verb_start - 120) : verb_start])
     subject = window[_clause_start(window):].strip()
+    relative = _RELATIVE_AT_END.search(window) if not subject else None
+    if relative:  # "The SDF, which said ...": the speaker is what "which" stands for
+        window = window[: relative.start()]
+        subject = window[_clause_start(window):].strip()
     if not subject and window.rstrip().endswith(","):
         named = _NAME_ASIDE_AT_END.search(window)
         aside = None if named else _ASIDE_AT_END.search(window)
