@@ -445,3 +445,8 @@ def test_a_further_number_doing_something_else_is_not_more_of_the_same():
 
 def test_the_speaker_of_a_relative_clause_is_what_it_refers_to():
     assert only("The SDF, which said 20,000 people had left, paused its advance.")["attribution"] == "SDF"
+
+
+def test_a_relative_day_inside_a_quotation_counts_from_the_day_it_was_given():
+    row = only("\u201cWe evacuated 2,000 people yesterday,\u201d Bali told AFP on Tuesday.")
+    assert (row["date"], row["date_text"], row["cited_outlet"]) == (date(2019, 3, 11), "yesterday", "AFP")

@@ -167,7 +167,7 @@ class _StoryReader:
                 self.last_figure = found
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
-                when = _date_for(found, sentence, times, inherited, self.published)
+                when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
@@ -279,7 +279,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
 
 
 def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression],
-              inherited: dates.TimeExpression | None, published: date | None) -> tuple[date | None, str, str]:
+              inherited: dates.TimeExpression | None, published: date | None,
+              quotes: tuple[tuple[int, int], ...] = ()) -> tuple[date | None, str, str]:
     """The day a figure refers to, the words that gave it, and how it was found (see the spec's Dates)."""
     start = sentence.start + found["offset"]
     end = sentence.start + found["end_offset"]
@@ -291,7 +292,8 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
     if chosen is None and inherited is not None:
         return inherited.day, inherited.text, dates.BASIS_INHERITED if inherited.day else inherited.basis
     if chosen is not None:
-        return chosen.day, chosen.text, chosen.basis
+        said = _day_said(chosen, in_sentence, quotes, published)
+        return (said, chosen.text, dates.BASIS_SAID_ON) if said else (chosen.day, chosen.text, chosen.basis)
     if published is not None and not _PLUPERFECT.search(sentence.text):
         if found["category"] in ("remaining", "strength"):
             return published, "", dates.BASIS_NOW
@@ -300,6 +302,22 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
                 or found["perfect_object"]):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
+
+
+def _day_said(chosen: dates.TimeExpression, in_sentence: list[dates.TimeExpression],
+              quotes: tuple[tuple[int, int], ...], published: date | None) -> date | None:
+    """'"... today," he told AFP on Tuesday': a relative day inside a quotation counts from the day
+    the quotation was given, when the sentence names it outside the quotation."""
+    def quoted(expression: dates.TimeExpression) -> bool:
+        return any(start <= expression.start < end for start, end in quotes)
+
+    if published is None or chosen.day is None or chosen.kind not in _RELATIVE_KINDS or not quoted(chosen):
+        return None
+    given = next((t for t in in_sentence if t.day and t.kind in ("weekday", "date") and not quoted(t)), None)
+    return given.day + (chosen.day - published) if given else None
+
+
+_RELATIVE_KINDS = ("today", "yesterday", "days_ago")
 
 
 def _as_date(value: Any) -> date | None:
