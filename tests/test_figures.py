@@ -450,3 +450,12 @@ def test_the_speaker_of_a_relative_clause_is_what_it_refers_to():
 def test_a_relative_day_inside_a_quotation_counts_from_the_day_it_was_given():
     row = only("\u201cWe evacuated 2,000 people yesterday,\u201d Bali told AFP on Tuesday.")
     assert (row["date"], row["date_text"], row["cited_outlet"]) == (date(2019, 3, 11), "yesterday", "AFP")
+
+
+def test_a_timeline_entrys_periods_end_on_its_day():
+    text = ("\u2022 9 February: The SDF launches its final offensive. Around 20,000 civilians have left since December.\n"
+            "\u2022 20 February: 50 trucks carrying some 2,000 people leave the enclave.")
+    since, trucks = figures_of(text, published=pd.Timestamp("2019-03-25"))
+    assert (since["date"], since["date_text"]) == (date(2019, 2, 9), "since December")
+    assert since["date_basis"] == "period ending at the timeline entry's day"
+    assert (trucks["category"], trucks["low"], trucks["date"]) == ("evacuated", 2000, date(2019, 2, 20))

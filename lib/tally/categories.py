@@ -83,7 +83,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "evacuated": (
         r"evacuat(?:ed|es|ing|ion|ions|e)\b", r"\bfled\b", r"\bflee(?:ing|s)?\b", r"\bescap(?:ed|ing|e)\b",
         r"\bpour(?:ed|ing|s)? out\b", r"\bstream(?:ed|ing|s)? out\b", r"\b(?:have|has|had) left\b(?! behind)",
-        r"\bleft (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
+        r"\b(?:left|leaves?) (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
         r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b", r"\b(?:walked|came|got|trickled) out\b",
         r"\bdisplaced\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
         r"\barriv(?:ed|ing|e|es)\b", r"\b(?:taken|brought|moved|led) to safety\b",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,12 @@ class _StoryReader:
         said_on = signoff.day if signoff and signoff.day else self.published
         times = dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start, paragraph.words,
                                             self.story_year)
+        entry_day = _timeline_entry_day(paragraph, times)
+        if entry_day is not None and entry_day != said_on:  # a timeline's "now" is its entry's day
+            said_on = entry_day
+            times = [replace(t, basis=t.basis.replace("publication", "the timeline entry's day"))
+                     for t in dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start,
+                                                          paragraph.words, self.story_year)]
         self.last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), self.last_day)
         self.story_year = next(filter(None, (dates.year_named(t.kind, t.text) for t in reversed(times))),
                                self.story_year)
@@ -302,6 +309,21 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
                 or found["perfect_object"]):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
+
+
+def _timeline_entry_day(paragraph: Paragraph, times: list[dates.TimeExpression]) -> date | None:
+    """The day of a timeline entry ("9 February: ...", "• March 1, 2019 – ..."), which its "since
+    December" and "today" count from; None for a paragraph that is not one."""
+    first = times[0] if times else None
+    if first is None or first.kind != "date" or first.day is None:
+        return None
+    head = paragraph.text[: first.start - paragraph.start]
+    tail = paragraph.text[first.end - paragraph.start :]
+    return first.day if _ENTRY_HEAD.fullmatch(head) and _ENTRY_TAIL.match(tail) else None
+
+
+_ENTRY_HEAD = re.compile(r"[\W\d]{0,4}(?:on\s+)?", re.I)  # a bullet or a list number before the day
+_ENTRY_TAIL = re.compile(r"\s*[:–—-]\s")
 
 
 def _day_said(chosen: dates.TimeExpression, in_sentence: list[dates.TimeExpression],
