@@ -459,3 +459,25 @@ def test_a_timeline_entrys_periods_end_on_its_day():
     assert (since["date"], since["date_text"]) == (date(2019, 2, 9), "since December")
     assert since["date_basis"] == "period ending at the timeline entry's day"
     assert (trucks["category"], trucks["low"], trucks["date"]) == ("evacuated", 2000, date(2019, 2, 20))
+
+
+def test_it_said_with_no_body_named_before_reads_the_figure_without_a_speaker():
+    # This used to raise KeyError, and the whole article was skipped as a problem.
+    row = only("It said 300 people fled.")
+    assert (row["category"], row["attribution"]) == ("evacuated", None)
+
+
+@pytest.mark.parametrize(
+    "text, attribution, cited_outlet",
+    [
+        ("According to figures from the UN, 60,000 people have fled.", "UN", None),
+        ("According to the latest UN figures, 60,000 people have fled.", "UN", None),
+        ("UN figures show that 60,000 people have fled.", "UN", None),
+        ("Some 500 fighters surrendered, according to a tally by AFP.", None, "AFP"),
+        ("According to Kurdish officials speaking on condition of anonymity, 500 fighters surrendered.",
+         "Kurdish officials", None),
+    ],
+)
+def test_what_a_body_published_is_quoted_as_the_body(text, attribution, cited_outlet):
+    row = only(text)
+    assert (row["attribution"], row["cited_outlet"]) == (attribution, cited_outlet)

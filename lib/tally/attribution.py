@@ -49,7 +49,7 @@ _VERBS = (
     "stated|states|estimated|estimates|estimate|claimed|claims|announced|announces|confirmed|confirms|"
     "acknowledged|acknowledges|explained|suggested|suggests|suggest|cautioned|cautions|caution|insisted|"
     "indicated|revealed|reveals|voiced|wrote|writes|posted|believe|believes|believed|put|puts|counted|"
-    "recorded|documented|disclosed|alleged|quoted|asserted|observed"
+    "recorded|documented|disclosed|alleged|quoted|asserted|observed|show|shows|showed"
 )
 _VERB_WORDS = frozenset(_VERBS.split("|"))
 _AUXILIARY_WORDS = ("has", "have", "had", "also", "later", "then", "previously", "earlier", "reportedly", "separately")
@@ -228,7 +228,7 @@ class SpeechReader:
         if speaker is None and kind != "outlet" and outlet is None:
             return None  # "he told the BBC" with no one named before still cites the BBC
         if kind == "outlet":
-            outlet_name = _OUTLET_BY_ALIAS[who.strip().lower().removeprefix("the ")]
+            outlet_name = speaker
             if outlet_name == self.own_outlet:
                 speaker, kind = outlet_name, "organisation"
             else:
@@ -242,17 +242,17 @@ class SpeechReader:
 
     def _resolve(self, who: str) -> tuple[str | None, str]:
         """Who a speaker phrase means: a pronoun, a role, a short name, a full name, a body or an outlet."""
-        who = re.sub(r"\s+", " ", who).strip(" ,")
+        who = _speaker_behind(re.sub(r"\s+", " ", who).strip(" ,"))
         lowered = who.lower().removeprefix("the ")
         if lowered in _OUTLET_BY_ALIAS:
-            return None, "outlet"
+            return _OUTLET_BY_ALIAS[lowered], "outlet"
         if lowered in _FIRST_PERSON:
             return None, "first_person"
         if lowered in _PRONOUNS:
             kind = _PRONOUNS[lowered]
             previous = self.last.get(kind) or (self.last.get("person") if kind == "group" else None)
             if kind == "organisation" and previous is None:
-                return None, "outlet"
+                return None, "none"  # "it said" with no body named before: no one to quote (was a KeyError)
             return (previous.speaker, previous.speaker_kind) if previous else (None, kind)
         if lowered.startswith(("its ", "their ", "his ", "her ")):
             return None, "possessive"
@@ -351,6 +351,25 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
     if not subject or len(subject.split()) > 10:
         return None
     return subject
+
+
+# What a body published stands for the body: "figures from the UN", "the latest UN figures", "a tally by AFP".
+_PAPER = r"(?:figures|data|statistics|estimates?|tally|count|statement|report|numbers)"
+_PAPER_FROM = re.compile(
+    rf"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|official|preliminary|own)\s+)?{_PAPER}\s+"
+    r"(?:from|by|of|released\s+by|issued\s+by|compiled\s+by)\s+(?P<who>.+)$", re.I)
+_PAPER_OF = re.compile(
+    r"^(?:the\s+|a\s+)?(?:(?:latest|new|official|preliminary)\s+)?(?P<who>[A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*)*)"
+    rf"\s+{_PAPER}$")
+# "officials speaking on condition of anonymity": who they are, not how they spoke
+_HOW_THEY_SPOKE = re.compile(r",?\s+(?:speaking|who\s+(?:spoke|asked|requested|declined))\b.*$", re.I)
+
+
+def _speaker_behind(who: str) -> str:
+    """The speaker a phrase names behind what it published or how it spoke."""
+    who = _HOW_THEY_SPOKE.sub("", who)
+    paper = _PAPER_FROM.match(who) or _PAPER_OF.match(who)
+    return paper.group("who").strip() if paper else who
 
 
 def _clause_start(window: str) -> int:
