@@ -17,6 +17,10 @@ PIECES = st.sampled_from([
     "people", "fighters", "civilians", "were killed", "fled", "surrendered", "still inside", "said", "told Reuters",
     "according to officials", "on Tuesday", "March 5, 2019", "yesterday", "“", "”", '"', ".", ",", "\n", " ",
     "<script>", "</script>", "&amp;", "\x00", "Mr.", "U.S.", "(AP) -",
+    # the paths that carry context between sentences and paragraphs
+    "It said", "he said", "they said", "We", "the day before", "the next day", "since", "which said", ", said the",
+    "[3]", "10 000", "two dozen", ":", "\u2022 9 February:", "a further", "another", "incl.", "including", "\u2014",
+    "\u2014 Mustafa Bali (@mustefabali) March 5, 2019", "(@handle)", "figures from the UN", "By January 2019",
 ])
 NEWSLIKE = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=40).map(" ".join)
 
