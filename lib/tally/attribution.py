@@ -42,6 +42,7 @@ _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for
 _OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
 _OUTLET_STAFF = re.compile(
     rf"\b({_OUTLET_ALIAS})\s+(?:correspondents?|reporters?|journalists?|photographers?|tally|count|team|crew)\b", re.I)
+_STAFF_WORDS = re.compile(r"correspondent|reporter|journalist|photographer|tally|count|team|crew", re.I)
 _OUTLET_AT_START = re.compile(rf"(?:the\s+)?({_OUTLET_ALIAS})\b", re.I)
 
 _VERBS = (
@@ -222,7 +223,7 @@ class SpeechReader:
         speaker, kind = self._resolve(who.strip())
         if kind in ("possessive", "first_person"):  # "its observers estimate", "we estimate": someone else's
             return Speech(offset + start, offset + end, None, kind, outlet, pluperfect)
-        if outlet is None:  # "according to an AFP correspondent": the agency is cited too
+        if outlet is None and _STAFF_WORDS.search(who):  # "according to an AFP correspondent": the agency too
             staff = _OUTLET_STAFF.search(who)
             outlet = self._foreign_outlet(staff.group(1)) if staff else None
         if speaker is None and kind != "outlet" and outlet is None:
@@ -334,7 +335,9 @@ def _verbs_pattern(verbs: frozenset[str]) -> re.Pattern:
 
 def _subject_before(paragraph: str, verb_start: int) -> str | None:
     """The words between the clause start and a speech verb: the speaker's noun phrase."""
-    window = _HANDLE_AT_END.sub("", paragraph[max(0, verb_start - 120) : verb_start])
+    window = paragraph[max(0, verb_start - 120) : verb_start]
+    if "(@" in window:
+        window = _HANDLE_AT_END.sub("", window)
     subject = window[_clause_start(window):].strip()
     relative = _RELATIVE_AT_END.search(window) if not subject else None
     if relative:  # "The SDF, which said ...": the speaker is what "which" stands for
@@ -355,6 +358,7 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
 
 # What a body published stands for the body: "figures from the UN", "the latest UN figures", "a tally by AFP".
 _PAPER = r"(?:figures|data|statistics|estimates?|tally|count|statement|report|numbers)"
+_PAPER_WORD = re.compile(r"figures|data|statistic|estimate|tally|count|statement|report|numbers")
 _PAPER_FROM = re.compile(
     rf"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|official|preliminary|own)\s+)?{_PAPER}\s+"
     r"(?:from|by|of|released\s+by|issued\s+by|compiled\s+by)\s+(?P<who>.+)$", re.I)
@@ -367,7 +371,11 @@ _HOW_THEY_SPOKE = re.compile(r",?\s+(?:speaking|who\s+(?:spoke|asked|requested|d
 
 def _speaker_behind(who: str) -> str:
     """The speaker a phrase names behind what it published or how it spoke."""
-    who = _HOW_THEY_SPOKE.sub("", who)
+    lowered = who.lower()
+    if "speaking" in lowered or "who " in lowered:
+        who = _HOW_THEY_SPOKE.sub("", who)
+    if not _PAPER_WORD.search(lowered):
+        return who
     paper = _PAPER_FROM.match(who) or _PAPER_OF.match(who)
     return paper.group("who").strip() if paper else who
 

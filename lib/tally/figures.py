@@ -73,6 +73,7 @@ _ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*or\s+more\b,?")
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
+# "has displaced 7,000": a verb in the present perfect just before the number
 _PERFECT_BEFORE = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+(?:ed|en|t)\s+$", re.I)
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
@@ -280,7 +281,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             "unit": phrase.unit if phrase else (earlier["unit"] if gapped else "people"),
             "category_text": category_text, "flags": quantity.flags,
             "trigger_after": sentence[phrase_end:],
-            "perfect_object": bool(_PERFECT_BEFORE.search(sentence[:quantity_start])),  # "has displaced 7,000"
+            "perfect_object": bool(_PERFECT_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start)),
         })
     return found
 
