@@ -24,7 +24,7 @@ from tally import categories, dates, quantities
 from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
-from tally.sentences import Paragraph, ends_inside_quote, paragraphs
+from tally.sentences import Paragraph, paragraphs
 
 _NULLABLE_INT = {"dtype": "Int64", "nullable": True}
 
@@ -195,7 +195,7 @@ class _StoryReader:
         last_speech = next((e for e in reversed(events) if e.speaker), None)
         self.previous_speaker = last_speech.speaker if last_speech else None
         self.lead_in = last_speech if paragraph.text.rstrip().endswith(":") else None
-        self.open_quote = (last_speech or goes_on) if ends_inside_quote(paragraph.text) else None
+        self.open_quote = (last_speech or goes_on) if paragraph.ends_inside_quote else None
         return rows
 
 

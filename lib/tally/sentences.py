@@ -52,7 +52,16 @@ class Paragraph:
 
     @cached_property
     def quotes(self) -> tuple[tuple[int, int], ...]:
-        return tuple(quote_spans(self.text, self.start))
+        return tuple(self._quotes[0])
+
+    @property
+    def ends_inside_quote(self) -> bool:
+        """Whether a quotation is still open at its end (it goes on in the next paragraph)."""
+        return self._quotes[1]
+
+    @cached_property
+    def _quotes(self) -> tuple[list[tuple[int, int]], bool]:
+        return _quotes(self.text, self.start)
 
 
 def paragraphs(text: str, body_start: int = 0, body_end: int | None = None) -> list[Paragraph]:
@@ -119,12 +128,9 @@ def quote_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return _quotes(text, offset)[0]
 
 
-def ends_inside_quote(text: str) -> bool:
-    """Whether a quotation is still open at the end of `text` (it goes on in the next paragraph)."""
-    return _quotes(text, 0)[1]
-
-
 def _quotes(text: str, offset: int) -> tuple[list[tuple[int, int]], bool]:
+    if '"' not in text and "“" not in text and "”" not in text:
+        return [], False  # most paragraphs quote no one
     spans = []
     opened: int | None = None
     for mark in _QUOTE_MARK.finditer(text):
