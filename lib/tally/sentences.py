@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any
 
 from tally.capture import is_furniture, split_lines
 
@@ -33,6 +34,21 @@ class Sentence:
     text: str
 
 
+class _lazy:
+    """A property computed once, on first use: functools.cached_property without the lock it
+    takes on Python 3.11, which cost more than the cutting it saves here."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value  # found before this descriptor from now on
+        return value
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of the body: its sentences and the spans inside quotation marks.
@@ -46,11 +62,11 @@ class Paragraph:
     text: str
     words: frozenset[str]  # its lower-case words and four-digit numbers, for cheap tests before costly searches
 
-    @cached_property
+    @_lazy
     def sentences(self) -> tuple[Sentence, ...]:
         return tuple(split_sentences(self.text, self.start))
 
-    @cached_property
+    @_lazy
     def quotes(self) -> tuple[tuple[int, int], ...]:
         return tuple(self._quotes[0])
 
@@ -59,7 +75,7 @@ class Paragraph:
         """Whether a quotation is still open at its end (it goes on in the next paragraph)."""
         return self._quotes[1]
 
-    @cached_property
+    @_lazy
     def _quotes(self) -> tuple[list[tuple[int, int]], bool]:
         return _quotes(self.text, self.start)
 
