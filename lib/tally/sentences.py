@@ -138,13 +138,10 @@ def _is_abbreviation(word: str) -> bool:
     return word.lower() in _ABBREVIATIONS
 
 
-def quote_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Spans inside quotation marks. A quote left open runs to the paragraph's end,
-    as a quotation that goes on into the next paragraph does in news copy."""
-    return _quotes(text, offset)[0]
-
-
 def _quotes(text: str, offset: int) -> tuple[list[tuple[int, int]], bool]:
+    """Spans inside quotation marks (offsets shifted by `offset`), and whether the last is left
+    open. An open quote runs to the paragraph's end, as a quotation that goes on into the next
+    paragraph does in news copy."""
     if '"' not in text and "“" not in text and "”" not in text:
         return [], False  # most paragraphs quote no one
     spans = []
