@@ -481,3 +481,18 @@ def test_it_said_with_no_body_named_before_reads_the_figure_without_a_speaker():
 def test_what_a_body_published_is_quoted_as_the_body(text, attribution, cited_outlet):
     row = only(text)
     assert (row["attribution"], row["cited_outlet"]) == (attribution, cited_outlet)
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("If 1,000 fighters surrender, the battle will end.", "other"),
+        ("Unless the remaining 2,000 fighters surrender, the assault will resume.", "remaining"),
+        ("The evacuation of the last 500 civilians is expected to take two days.", "remaining"),
+        ("The remaining 2,000 fighters surrendered on Sunday.", "surrendered"),
+    ],
+)
+def test_what_may_happen_is_not_what_happened_and_the_remaining_are_still_there(text, category):
+    rows = figures_in_document({"source": "t", "text": text, "body_start": 0, "body_end": len(text),
+                                "published": PUBLISHED, "outlet": None, "site": None, "title": None, "url": None})
+    assert [row["category"] for row in rows] == [category]

@@ -439,6 +439,16 @@ def follows_suit(after: str) -> bool:
     return bool(_FOLLOWS_SUIT.match(after))
 
 
+_REMAINING_BEFORE = re.compile(r"\b(?:remaining|last)\s+\W*$", re.I)
+
+
+def remaining_before(before: str, noun_class: str) -> tuple[str, str] | None:
+    """'the remaining 2,000 fighters', 'the last 500 civilians': people still there, when nothing
+    else says what happened to them; the category and its words."""
+    match = _REMAINING_BEFORE.search(before[-30:])
+    return (_allowed("remaining", noun_class), match.group().strip()) if match else None
+
+
 def toll_category(before: str) -> str | None:
     """'the death toll rose to 45': a count with no noun that a toll names."""
     match = _TOLL.search(before)

@@ -68,6 +68,7 @@ FIGURES = pa.DataFrameSchema(
 _METADATA = ("outlet", "site", "published", "title", "url")
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless)\s+(?:[\w-]+\s+){0,3}$", re.I)
 _THERE_BEFORE = re.compile(r"\bthere\b[^.]*$", re.I)
 _ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*or\s+more\b,?")
@@ -266,6 +267,11 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = categories.NOUN_CATEGORY[noun], noun
         elif category == OTHER and about:  # "the number of people who have left ... rose to 59,000"
             category, category_text = categories.category_in(about, kind)
+        if category != OTHER and _HYPOTHETICAL.search(sentence, max(0, quantity_start - 40), quantity_start):
+            category, category_text = OTHER, "if"  # "if 1,000 fighters surrender": not something that happened
+        still_there = categories.remaining_before(sentence[:quantity_start], kind) if category == OTHER else None
+        if still_there and noun is not None:
+            category, category_text = still_there
         if category == OTHER and noun is None:
             continue
         if earlier and (noun is None or noun == "others") and not toll:
