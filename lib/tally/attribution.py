@@ -40,9 +40,9 @@ OUTLETS: dict[str, tuple[str, ...]] = {
 }
 _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
 _OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
-_OUTLET_STAFF = re.compile(
-    rf"\b({_OUTLET_ALIAS})\s+(?:correspondents?|reporters?|journalists?|photographers?|tally|count|team|crew)\b", re.I)
-_STAFF_WORDS = re.compile(r"correspondent|reporter|journalist|photographer|tally|count|team|crew", re.I)
+_STAFF = r"(?:correspondents?|reporters?|journalists?|photographers?|tally|count|team|crew)"
+_OUTLET_STAFF = re.compile(rf"\b({_OUTLET_ALIAS})\s+{_STAFF}\b", re.I)
+_STAFF_WORDS = re.compile(_STAFF, re.I)  # a cheap test before the long search above
 _OUTLET_AT_START = re.compile(rf"(?:the\s+)?({_OUTLET_ALIAS})\b", re.I)
 
 _VERBS = (
@@ -77,6 +77,8 @@ _CLAUSE_WORD = re.compile(  # for case-folded text
 _PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "organisation"}
 # "We estimate ..." inside a quotation: the speaker is whoever the quotation belongs to.
 _FIRST_PERSON = {"i", "we"}
+# Speech whose words are someone else's: "its observers estimate", "we estimate" (inside a quotation).
+_SOMEONE_ELSES = ("possessive", "first_person")
 # Speech verbs that follow a comma and come before their speaker: "..., said the Observatory."
 _COMMA_VERBS = frozenset("said says added adds noted notes wrote warned tweeted reported reports".split())
 _INVERTED_AFTER_COMMA = re.compile(
@@ -91,9 +93,6 @@ _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # the speaker is the phrase before the aside.
 _ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which)\s[^,;:“”\"]{2,80},\s*$", re.I)
 _RELATIVE_AT_END = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|later)\s+)*$", re.I)
-# "Its spokesman, Andrej Mahecic, said": the name in the aside is the speaker.
-_NAME_ASIDE_AT_END = re.compile(
-    r",\s*(?P<who>[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+)\s*,\s*$")
 _SPEAKER_NOUNS = re.compile(
     r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
     r"statement|observatory|monitor|group|intelligence|military|army|police|authorities|council|committee|"
@@ -109,6 +108,8 @@ _ROLE_WORDS = re.compile(
 _TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.?\s+)+")
 # A capital first, outside any group, lets the engine skip to the next capital letter.
 _NAME = re.compile(r"[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+")
+# "Its spokesman, Andrej Mahecic, said": the name in the aside is the speaker.
+_NAME_ASIDE_AT_END = re.compile(rf",\s*(?P<who>{_NAME.pattern})\s*,\s*$")
 _LEADING_NOISE = re.compile(r"^(?:the|a|an|other|also|some|its|their|many|top|two|three|several)\s+", re.I)
 _APPOSITIVE_ROLE = re.compile(r"^,\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")
 
@@ -221,7 +222,7 @@ class SpeechReader:
         told = _TOLD_OUTLET.match(paragraph, start)
         outlet = self._foreign_outlet(told.group("outlet")) if told else None
         speaker, kind = self._resolve(who.strip())
-        if kind in ("possessive", "first_person"):  # "its observers estimate", "we estimate": someone else's
+        if kind in _SOMEONE_ELSES:
             return Speech(offset + start, offset + end, None, kind, outlet, pluperfect)
         if outlet is None and _STAFF_WORDS.search(who):  # "according to an AFP correspondent": the agency too
             staff = _OUTLET_STAFF.search(who)
@@ -358,7 +359,7 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
 
 # What a body published stands for the body: "figures from the UN", "the latest UN figures", "a tally by AFP".
 _PAPER = r"(?:figures|data|statistics|estimates?|tally|count|statement|report|numbers)"
-_PAPER_WORD = re.compile(r"figures|data|statistic|estimate|tally|count|statement|report|numbers")
+_PAPER_WORD = re.compile(_PAPER)  # a cheap test, in lower-cased text, before the two matches below
 _PAPER_FROM = re.compile(
     rf"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|official|preliminary|own)\s+)?{_PAPER}\s+"
     r"(?:from|by|of|released\s+by|issued\s+by|compiled\s+by)\s+(?P<who>.+)$", re.I)
@@ -438,7 +439,7 @@ def attribute(position: int, sentence_start: int, sentence_end: int, events: lis
     chosen = None
     if before:
         chosen = before[-1]
-        if chosen.speaker_kind in ("possessive", "first_person"):
+        if chosen.speaker_kind in _SOMEONE_ELSES:
             chosen = before[-2] if len(before) > 1 else None
     if chosen is None and after:
         chosen = after[0]
