@@ -496,3 +496,16 @@ def test_what_may_happen_is_not_what_happened_and_the_remaining_are_still_there(
     rows = figures_in_document({"source": "t", "text": text, "body_start": 0, "body_end": len(text),
                                 "published": PUBLISHED, "outlet": None, "site": None, "title": None, "url": None})
     assert [row["category"] for row in rows] == [category]
+
+
+def test_a_number_along_with_another_shares_what_happened_to_it():
+    civilians, militants = figures_of("Some 1,000 civilians remained trapped in the village, along with between "
+                                      "500 and 600 militants.")
+    assert (militants["category"], militants["low"], militants["high"]) == ("remaining", 500, 600)
+    assert civilians["category"] == "remaining"
+
+
+def test_a_period_that_runs_to_a_stated_day_is_dated_that_day():
+    row = only("By 3 March, the SDF said more than 10,000 people had left since the start of the evacuations.")
+    assert (row["date"], row["date_basis"]) == (date(2019, 3, 3), "period ending at the day the sentence says it ran to")
+    assert "since the start of the evacuations" in row["date_text"]

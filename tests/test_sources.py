@@ -240,3 +240,29 @@ def test_a_source_line_that_starts_with_a_known_outlet_names_it(tmp_path):
 )
 def test_links_to_other_stories_and_credited_captions_are_furniture(line, furniture):
     assert is_furniture(line) is furniture
+
+
+ENCYCLOPEDIA_PAGE = """Siege of Example Town - Free Encyclopedia
+Jump to navigation Jump to search
+Casualties and losses
+Militants: 400+ killed
+The siege of Example Town was fought between government forces and rebels in the spring of 2016.[1]
+Course[edit]
+On 2 April, about 1,200 residents fled across the river.[2]
+Aftermath[edit]
+A camp outside the town held 9,000 people by May.[3]
+References[edit]
+^ "Hundreds flee Example Town as siege tightens". Example Wire. 2 April 2016. Retrieved 3 April 2016.
+^ a b "3,000 rebels surrender". Daily Example. 20 April 2016.
+External links[edit]
+This page was last edited on 3 May 2024, at 10:12 (UTC).
+"""
+
+
+def test_an_encyclopedia_pages_reference_list_and_footer_are_not_its_body():
+    facts = read_capture(ENCYCLOPEDIA_PAGE)
+    body = ENCYCLOPEDIA_PAGE[facts.body_start : facts.body_end]
+    # A paragraph ending in a reference mark ("[3]") still reads as prose: the body runs to it.
+    assert body.startswith("The siege of Example Town") and body.endswith("held 9,000 people by May.[3]")
+    assert is_furniture('^ "3,000 rebels surrender". Daily Example. 20 April 2016.')
+    assert is_furniture("This page was last edited on 3 May 2024, at 10:12 (UTC).")

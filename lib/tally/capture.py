@@ -27,14 +27,16 @@ _FURNITURE = re.compile(
     | \[[^\[\]]{2,60}/[^\[\]]{2,40}\]\s*$                       # a caption's credit: "[Rodi Said/Reuters]"
     | ^(file|photo|image|video)\s*[-–—:|] | \((photo|image|file)\b | \bphoto:|\bimage:
     | getty\ images | \bAP\ Photo\b | ^source:
+    | ^\^\s | ^↑\s | \bretrieved\ \d | last\ edited\ on | creative\ commons   # a wiki's reference list and footer
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 # Every furniture pattern above holds one of these words or stems; a line without them is not furniture.
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
-    "copyright cookie cookies related file photo image video getty source see also watch listen more".split())
-_FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©")  # also inside longer words
+    "copyright cookie cookies related file photo image video getty source see also watch listen more retrieved edited "
+    "creative".split())
+_FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©", "^", "↑")  # also inside longer words
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 _MONTHS = (
@@ -52,9 +54,14 @@ _DATE_LINE = re.compile(
     rf"^(?:(?:Published|Updated|Posted)(?:\s+on)?:?\s*)?(?P<date>{DATE_WORDS})"
     r"(?:\s*[/|•·,–—-]?\s*(?:(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,5}\b)?|updated\b[^/|]{0,40}"
     r"|\d+\s+min(?:ute)?s?\s+read))*\s*$", re.I)
+# A heading after which a page holds only its back matter (an encyclopedia's reference list, links out).
+_BACK_MATTER = re.compile(
+    r"^(?:references|notes|citations|footnotes|bibliography|further\s+reading|external\s+links|see\s+also)"
+    r"\s*(?:\[\s*edit\s*\])?:?$", re.I)
 _SOURCE_LINE = re.compile(r"^Source:\s*(?P<value>.+?)\s*$", re.I)
-# A sentence ends in . ! ? or : and maybe a closing quote or bracket after it.
-_TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*$")
+# A sentence ends in . ! ? or : and maybe a closing quote or bracket after it, and an encyclopedia's
+# reference marks ("[14]", "[a]").
+_TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*(?:\[\w{1,4}\])*$")
 
 
 @dataclass(frozen=True)
@@ -182,7 +189,9 @@ def _find_body(lines: list[Line], prose: list[bool], title: str | None, byline_i
         start = byline_index + 1
     elif title is not None:
         start = next((i + 1 for i, line in enumerate(lines) if line.text == title), 0)
-    found = [i for i in range(start, len(lines)) if prose[i]]
+    stop = next((i for i in range(start, len(lines)) if _BACK_MATTER.match(lines[i].text)
+                 and any(prose[start:i])), len(lines))
+    found = [i for i in range(start, stop) if prose[i]]
     if not found:
         return []
     return lines[found[0] : found[-1] + 1]

@@ -460,3 +460,12 @@ def toll_category(before: str) -> str | None:
 def is_part_of_previous(before: str) -> bool:
     """'15 hostages, including four children': the second number is part of the first."""
     return bool(_PART_OF.search(before))
+
+
+_ALONG_WITH = re.compile(r"\b(?:along|together)\s+with\s+\W*$|\bas\s+well\s+as\s+\W*$", re.I)
+
+
+def shares_previous_fate(before: str) -> bool:
+    """'1,000 civilians remained trapped, along with 500 militants': the second number went through
+    what the first did."""
+    return bool(_ALONG_WITH.search(before[-40:]))

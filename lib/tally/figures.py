@@ -261,7 +261,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             if crossed and not categories.follows_suit(sentence[quantity_end:]):
                 continue  # "... 62 died. A further 120 were being treated": not more of the same
             category, category_text = earlier["category"], earlier["category_text"]
-        elif category == OTHER and earlier and categories.is_part_of_previous(sentence[: quantity_start]):
+        elif category == OTHER and earlier and (categories.is_part_of_previous(sentence[: quantity_start])
+                                                or categories.shares_previous_fate(sentence[: quantity_start])):
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and noun in categories.NOUN_CATEGORY:
             category, category_text = categories.NOUN_CATEGORY[noun], noun
@@ -305,6 +306,10 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
         chosen = earlier[-1] if earlier else None
     if chosen is None and inherited is not None:
         return inherited.day, inherited.text, dates.BASIS_INHERITED if inherited.day else inherited.basis
+    if chosen is not None and chosen.kind == "period":
+        until = _period_end(in_sentence, sentence)
+        if until is not None:  # "by 3 March, 10,000 had left since the evacuations began": up to 3 March
+            return until.day, f"{chosen.text} (by {until.text})", dates.BASIS_PERIOD_TO_DAY
     if chosen is not None:
         said = _day_said(chosen, in_sentence, quotes, published)
         return (said, chosen.text, dates.BASIS_SAID_ON) if said else (chosen.day, chosen.text, chosen.basis)
@@ -316,6 +321,19 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
                 or found["perfect_object"]):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
+
+
+def _period_end(in_sentence: list[dates.TimeExpression], sentence) -> dates.TimeExpression | None:
+    """The stated day a sentence's period runs up to: "by 3 March", "as of Tuesday"."""
+    for expression in in_sentence:
+        if expression.day is None or expression.kind not in dates.DAY_KINDS:
+            continue
+        if _BY_DAY.search(sentence.text, max(0, expression.start - sentence.start - 8), expression.start - sentence.start):
+            return expression
+    return None
+
+
+_BY_DAY = re.compile(r"\b(?:by|as\s+of|as\s+at|until)\s+(?:on\s+)?$", re.I)
 
 
 def _timeline_entry_day(paragraph: Paragraph, times: list[dates.TimeExpression]) -> date | None:
