@@ -108,7 +108,7 @@ def test_timeline_entries_take_their_stated_dates():
     evacuated, surrendered = figures_of(text)
     assert evacuated["date"] == date(2019, 2, 20)
     assert surrendered["date"] == date(2019, 3, 1)
-    assert surrendered["attribution"] == "SDF"
+    assert surrendered["attribution"] == "Syrian Democratic Forces (SDF)"
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_arriving_at_a_camp_or_being_taken_to_safety_is_evacuation(text, categor
 
 def test_an_organisation_named_with_of_is_not_a_persons_name():
     row = only("The International Committee of the Red Cross said 4,000 people had arrived at the camp.")
-    assert row["attribution"] == "International Committee of the Red Cross"
+    assert row["attribution"] == "International Committee of the Red Cross (ICRC)"
 
 
 def test_more_wounded_after_a_toll():
@@ -341,7 +341,7 @@ def test_an_encyclopedia_timeline_without_a_publication_date():
             "On 20 February, some 50 trucks carrying women and children left the village.[6] The next day, the SDF "
             "said that between 200 and 300 fighters remained inside.[7]")
     evacuated, trucks, remaining = figures_of(text, published=None)
-    assert (evacuated["date"], evacuated["attribution"]) == (date(2019, 2, 12), "SDF")
+    assert (evacuated["date"], evacuated["attribution"]) == (date(2019, 2, 12), "Syrian Democratic Forces (SDF)")
     assert (trucks["date"], trucks["unit"], trucks["attribution"]) == (date(2019, 2, 20), "trucks", None)
     assert (remaining["date"], remaining["date_text"], remaining["low"]) == (date(2019, 2, 21), "The next day", 200)
     assert all(row["quantity_text"] not in ("3", "4", "5", "6", "7") for row in figures_of(text, published=None))
@@ -444,7 +444,7 @@ def test_a_further_number_doing_something_else_is_not_more_of_the_same():
 
 
 def test_the_speaker_of_a_relative_clause_is_what_it_refers_to():
-    assert only("The SDF, which said 20,000 people had left, paused its advance.")["attribution"] == "SDF"
+    assert only("The SDF, which said 20,000 people had left, paused its advance.")["attribution"] == "Syrian Democratic Forces (SDF)"
 
 
 def test_a_relative_day_inside_a_quotation_counts_from_the_day_it_was_given():
@@ -470,9 +470,9 @@ def test_it_said_with_no_body_named_before_reads_the_figure_without_a_speaker():
 @pytest.mark.parametrize(
     "text, attribution, cited_outlet",
     [
-        ("According to figures from the UN, 60,000 people have fled.", "UN", None),
-        ("According to the latest UN figures, 60,000 people have fled.", "UN", None),
-        ("UN figures show that 60,000 people have fled.", "UN", None),
+        ("According to figures from the UN, 60,000 people have fled.", "United Nations (UN)", None),
+        ("According to the latest UN figures, 60,000 people have fled.", "United Nations (UN)", None),
+        ("UN figures show that 60,000 people have fled.", "United Nations (UN)", None),
         ("Some 500 fighters surrendered, according to a tally by AFP.", None, "AFP"),
         ("According to Kurdish officials speaking on condition of anonymity, 500 fighters surrendered.",
          "Kurdish officials", None),
@@ -509,3 +509,28 @@ def test_a_period_that_runs_to_a_stated_day_is_dated_that_day():
     row = only("By 3 March, the SDF said more than 10,000 people had left since the start of the evacuations.")
     assert (row["date"], row["date_basis"]) == (date(2019, 3, 3), "period ending at the day the sentence says it ran to")
     assert "since the start of the evacuations" in row["date_text"]
+
+
+@pytest.mark.parametrize(
+    "text, attribution",
+    [
+        ("The SDF said 300 fighters surrendered.", "Syrian Democratic Forces (SDF)"),
+        ("The U.S.-backed Syrian Democratic Forces said 300 fighters surrendered.", "Syrian Democratic Forces (SDF)"),
+        ("A spokesman for the Syrian Democratic Forces said 300 fighters surrendered.",
+         "Syrian Democratic Forces (SDF) spokesman"),
+        ("The UN refugee agency said 3,000 people fled.", "UN refugee agency (UNHCR)"),
+        ("The Example Relief Society said 3,000 people fled.", "Example Relief Society"),
+    ],
+)
+def test_a_well_known_body_has_one_label_however_it_is_named(text, attribution):
+    assert only(text)["attribution"] == attribution
+
+
+@pytest.mark.parametrize(
+    "second",
+    ["The Observatory said 12 more were wounded.", "The Britain-based monitor said 12 more were wounded.",
+     "The war monitor said 12 more were wounded."],
+)
+def test_a_body_referred_back_to_is_the_body_quoted_before(second):
+    first, more = figures_of("The Syrian Observatory for Human Rights said 40 people were killed. " + second)
+    assert first["attribution"] == more["attribution"] == "Syrian Observatory for Human Rights (SOHR)"

@@ -107,6 +107,12 @@ def test_manifest_wins_over_text(tmp_path):
     assert any("differs from the text" in m for m in messages(batch, "story.txt"))
 
 
+def test_a_manifest_may_call_the_publication_day_date(tmp_path):
+    write(tmp_path, "story.txt", ARTICLE)
+    write(tmp_path, "sources.csv", "file,outlet,date\nstory.txt,Wire,2019-03-04\n")
+    assert read_sources(tmp_path).documents.iloc[0]["published"] == pd.Timestamp("2019-03-04")
+
+
 @pytest.mark.parametrize(
     "name, content, expected",
     [
@@ -266,3 +272,24 @@ def test_an_encyclopedia_pages_reference_list_and_footer_are_not_its_body():
     assert body.startswith("The siege of Example Town") and body.endswith("held 9,000 people by May.[3]")
     assert is_furniture('^ "3,000 rebels surrender". Daily Example. 20 April 2016.')
     assert is_furniture("This page was last edited on 3 May 2024, at 10:12 (UTC).")
+
+
+WIRE_PAGE = """World News
+March 12, 2019 / 6:03 AM / Updated 7 hours ago
+Thousands surrender as forces pound the last enclave
+Jane Reporter
+3 Min Read
+NEAR EXAMPLE TOWN (Reuters) - Some 3,000 militants surrendered overnight, a spokesman said on Tuesday.
+The assault resumed on Sunday after a pause of two weeks.
+(This story corrects figure in paragraph 4)
+Reporting by Jane Reporter in Beirut; Editing by John Editor
+Our Standards: The Thomson Reuters Trust Principles.
+"""
+
+
+def test_a_wire_pages_dateline_is_not_its_title_and_its_credits_are_not_its_body():
+    facts = read_capture(WIRE_PAGE)
+    assert facts.title == "Thousands surrender as forces pound the last enclave"
+    assert facts.published == date(2019, 3, 12)
+    assert WIRE_PAGE[facts.body_start : facts.body_end].endswith("after a pause of two weeks.")
+    assert is_furniture("Associated Press writer Jane Doe in Beirut contributed to this report.")

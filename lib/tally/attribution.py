@@ -105,6 +105,10 @@ _PLURAL_SPEAKER = re.compile(
 _ROLE_WORDS = re.compile(
     r"\b(spokes(?:man|woman|person)|official|commander|officer|minister|envoy|president|adviser|advisor|chief|"
     r"leader|general|director|head|analyst|researcher|governor|mayor|ambassador|secretary)\b", re.I)
+# "the Britain-based monitor", "the war monitor": a description, not a name (its words are lower
+# case, or compounds like "Britain-based"); these nouns refer back to the body quoted last.
+_BODY_DESCRIPTION = re.compile(r"(?i:the)\s+(?:(?:[a-z]+|[A-Z][\w.]*-(?:based|run|funded))\s+){0,3}(?P<noun>[a-z]+)")
+_BODY_REFERENCES = frozenset("monitor watchdog observatory charity".split())
 _TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.?\s+)+")
 # A capital first, outside any group, lets the engine skip to the next capital letter.
 _NAME = re.compile(r"[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+")
@@ -202,7 +206,8 @@ class SpeechReader:
         events: list[Speech] = []
         for start, end, who, pluperfect, citing_outlet in sorted(found, key=lambda item: item[0]):
             if citing_outlet is not None:
-                event = Speech(offset + start, offset + end, _prefer_acronym(who), "organisation",
+                body = _prefer_acronym(who)
+                event = Speech(offset + start, offset + end, known_body_label(body) or body, "organisation",
                                self._foreign_outlet(citing_outlet))
             else:
                 event = self._speech(who, start, end, paragraph_text, offset, pluperfect)
@@ -271,9 +276,24 @@ class SpeechReader:
             return None, "none"
         cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
         cleaned = re.sub(r"\s+(?:issued|published|released|cited|quoted)\b.*$", "", cleaned)
-        if not cleaned or not (cleaned[:1].isupper() or _SPEAKER_NOUNS.search(cleaned)):
+        body = self._body_meant(cleaned, who)
+        if not body or not (body[:1].isupper() or _SPEAKER_NOUNS.search(body)):
             return None, "none"
-        return cleaned, ("group" if _PLURAL_SPEAKER.search(cleaned) else "organisation")
+        kind = "group" if body == cleaned and _PLURAL_SPEAKER.search(cleaned) else "organisation"
+        return known_body_label(body) or body, kind
+
+    def _body_meant(self, cleaned: str, who: str) -> str:
+        """The body quoted before that a shorter reference means: "the Observatory" after "the Syrian
+        Observatory for Human Rights"; "the Britain-based monitor" for the monitor quoted last."""
+        previous = self.last.get("organisation")
+        if previous is None or previous.speaker is None or not cleaned or previous.speaker == cleaned:
+            return cleaned
+        if len(cleaned) > 3 and re.search(rf"\b{re.escape(cleaned)}\b", previous.speaker, re.I):
+            return previous.speaker
+        description = _BODY_DESCRIPTION.fullmatch(who.strip())
+        if description and description.group("noun").lower() in _BODY_REFERENCES:
+            return previous.speaker
+        return cleaned
 
     def _full_name(self, name: str) -> str:
         """A short name ('Bali') means the person of that surname named before ('Mustafa Bali')."""
@@ -412,11 +432,60 @@ def _person_name(who: str) -> str | None:
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:Forces|State|Democratic|Observatory|Rights|Agency|Ministry|Army|Council|Group|Office|News|Department|"
     r"Command|Coalition|Front|Party|Committee|Organi[sz]ation|Nations|Union|Intelligence|Defense|Defence|"
-    r"Syrian|Kurdish|Iraqi|American|Turkish|Russian|Islamic|Other|Top|Senior)\b")
+    r"Syrian|Kurdish|Iraqi|American|Turkish|Russian|Islamic|Other|Top|Senior|Society|Association|Institute|"
+    r"Foundation|Federation|Authority|Services?|Crescent|Programme|Program|Fund|Network|Centre|Center|Commission|"
+    r"Mission|Bureau|Movement|Alliance)\b|^(?:The|A|An|This|That)\s")
 
 
 def _is_organisation(name: str) -> bool:
     return bool(_ORGANISATION_WORDS.search(name)) or name.lower() in _OUTLET_BY_ALIAS
+
+
+# Bodies often quoted in war reporting, by full name and acronym. A speaker is labelled with both
+# ("Syrian Democratic Forces (SDF)") however the article names it, so that a table or chart by
+# speaker counts "the SDF" and "the Syrian Democratic Forces" as one.
+KNOWN_BODIES: dict[str, str] = {
+    "Syrian Democratic Forces": "SDF",
+    "Syrian Observatory for Human Rights": "SOHR",
+    "International Rescue Committee": "IRC",
+    "International Committee of the Red Cross": "ICRC",
+    "United Nations": "UN",
+    "UN refugee agency": "UNHCR",
+    "UN High Commissioner for Refugees": "UNHCR",
+    "Office for the Coordination of Humanitarian Affairs": "OCHA",
+    "World Health Organization": "WHO",
+    "Kurdistan Regional Government": "KRG",
+    "People's Protection Units": "YPG",
+    "Medecins Sans Frontieres": "MSF",
+    "Doctors Without Borders": "MSF",
+}
+_LABEL_BY_NAME = {**{full.lower(): f"{full} ({short})" for full, short in KNOWN_BODIES.items()},
+                  **{short.lower(): short for short in KNOWN_BODIES.values()}}
+_FULL_BY_SHORT = {short: full for full, short in reversed(KNOWN_BODIES.items())}
+_LABEL_BY_NAME.update({short.lower(): f"{full} ({short})" for short, full in _FULL_BY_SHORT.items()})
+# What comes before or after a body's name without changing which body it is.
+_BODY_NAME = re.compile(
+    r"(?:the\s+)?(?:[\w.]+-(?:based|backed|led|run|funded)\s+|state-run\s+|Kurdish\s+|U\.?S\.?\s+)*"
+    r"(?P<name>.+?)(?:\s*\((?P<short>[A-Z]{2,})\))?", re.I)
+_ROLE_FOR_BODY = re.compile(
+    r"(?:an?\s+|the\s+)?(?P<role>spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?)\s+"
+    r"(?:for|of|with|from|in)\s+(?P<body>.+)", re.I)
+
+
+def known_body_label(phrase: str) -> str | None:
+    """'the U.S.-backed Syrian Democratic Forces', 'SDF' -> 'Syrian Democratic Forces (SDF)';
+    'a spokesman for the SDF' -> 'Syrian Democratic Forces (SDF) spokesman'; None for another body."""
+    role = _ROLE_FOR_BODY.fullmatch(phrase.strip())
+    if role:
+        label = known_body_label(role.group("body"))
+        return f"{label} {role.group('role').lower()}" if label else None
+    match = _BODY_NAME.fullmatch(phrase.strip())
+    if match is None:
+        return None
+    for name in (match.group("short"), match.group("name")):
+        if name and name.replace(".", "").lower() in _LABEL_BY_NAME:
+            return _LABEL_BY_NAME[name.replace(".", "").lower()]
+    return None
 
 
 def _prefer_acronym(phrase: str) -> str:

@@ -28,6 +28,8 @@ _FURNITURE = re.compile(
     | ^(file|photo|image|video)\s*[-–—:|] | \((photo|image|file)\b | \bphoto:|\bimage:
     | getty\ images | \bAP\ Photo\b | ^source:
     | ^\^\s | ^↑\s | \bretrieved\ \d | last\ edited\ on | creative\ commons   # a wiki's reference list and footer
+    | ^(additional\ )?(reporting|writing|editing)\ by\b | contributed\ (reporting\ )?to\ this\ report
+    | trust\ principles | ^\d+\s+min(ute)?s?\ read$ | ^\(this\ (story|version)\b  # a wire story's credits
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -35,7 +37,7 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
     "copyright cookie cookies related file photo image video getty source see also watch listen more retrieved edited "
-    "creative".split())
+    "creative reporting writing editing contributed trust min minute minutes mins story version".split())
 _FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©", "^", "↑")  # also inside longer words
 _LOWER_WORD = re.compile(r"[a-z]+")
 
@@ -172,7 +174,9 @@ def read_capture(text: str) -> CaptureFacts:
 
 def _find_title(lines: list[Line], prose: list[bool], furniture: list[bool], byline_index: int | None,
                 source_line: str | None) -> str | None:
-    headline_like = [not prose[i] and not furniture[i] for i in range(len(lines))]
+    # A dateline ("March 12, 2019 / 6:03 AM / Updated 7 hours ago") is not a headline either.
+    headline_like = [not prose[i] and not furniture[i] and not _DATE_LINE.match(lines[i].text)
+                     for i in range(len(lines))]
     if source_line and any(line.text == source_line for i, line in enumerate(lines) if headline_like[i]):
         return source_line  # a republication names its original headline
     if byline_index is not None and byline_index > 0 and headline_like[byline_index - 1]:

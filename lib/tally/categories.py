@@ -383,6 +383,19 @@ def object_of_verb_alone(before: str, after: str) -> bool:
     return bool(_OBJECT_VERBS.search(before) and _GAP_AFTER.match(after))
 
 
+_HOW_MANY = re.compile(r"\bhow\s+many\b(?P<about>[^.?!;]*)", re.I)
+_ANSWER_START = re.compile(r"[\W]*(?:(?:maybe|perhaps|possibly|probably)\b[\W]*)?$", re.I)
+
+
+def count_asked(previous_sentence: str, before: str) -> str | None:
+    """The words about the people a sentence's first number answers for, when the sentence before
+    asked how many there are ("We don't know how many are left inside." "Maybe 5,000.")."""
+    if not _ANSWER_START.match(before) or "how" not in previous_sentence.lower():
+        return None
+    asked = list(_HOW_MANY.finditer(previous_sentence))
+    return asked[-1].group("about").strip(" ,\"”") or None if asked else None
+
+
 def count_named_before(before: str) -> str | None:
     """The words about the people of a count whose value follows ('who have left the enclave'), if any."""
     match = _VALUE_OF_COUNT.search(before)

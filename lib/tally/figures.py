@@ -71,7 +71,7 @@ _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|N
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\s+(?:[\w-]+\s+){0,3}$", re.I)
 _THERE_BEFORE = re.compile(r"\bthere\b[^.]*$", re.I)
 _ONE_OF = re.compile(r"one\s+of\b", re.I)
-_OR_MORE = re.compile(r",?\s*or\s+more\b,?")
+_OR_MORE = re.compile(r",?\s*(?:or|maybe|perhaps|possibly)\s+more\b,?")  # "5,000, maybe more" leaves the top open
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
 # "has displaced 7,000": a verb in the present perfect just before the number
@@ -248,9 +248,13 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             else:
                 context = categories.noun_from_context(previous_sentence + " " + sentence[: quantity_start])
                 about = categories.count_named_before(sentence[:quantity_start])
-                if context is None or not (about is not None or _THERE_BEFORE.search(sentence[:quantity_start])):
+                asked = categories.count_asked(previous_sentence, sentence[:quantity_start])
+                if asked is not None:  # "We don't know how many are left inside. Maybe 5,000, maybe more."
+                    about = about or asked
+                elif context is None or not (about is not None or _THERE_BEFORE.search(sentence[:quantity_start])):
                     continue
-                phrase_end, noun, words = quantity_end, context.noun, context.phrase
+                phrase_end = quantity_end
+                noun, words = (context.noun, context.phrase) if context else (None, "")
         else:
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)

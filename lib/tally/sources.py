@@ -232,7 +232,7 @@ def _read_manifest_row(folder: Path, row: dict[str, str], where: str,
     entry = ManifestEntry(file=name)
     for column in ("title", "outlet", "site", "author", "url"):
         setattr(entry, column, (row.get(column) or "").strip() or None)
-    raw_date = (row.get("published") or "").strip()
+    raw_date = (row.get("published") or row.get("date") or "").strip()  # "date" is the column's other usual name
     if raw_date:
         entry.published = parse_day(raw_date)
         if entry.published is None:
