@@ -280,7 +280,7 @@ def test_a_number_given_as_the_value_of_a_count(text, category, low):
 
 def test_the_speaker_before_an_aside_clause():
     row = only("An SDF commander, who asked not to be named, said about 1,500 fighters were still holed up.")
-    assert (row["category"], row["attribution"]) == ("remaining", "SDF commander")
+    assert (row["category"], row["attribution"]) == ("remaining", "Syrian Democratic Forces (SDF) commander")
 
 
 def test_a_verbs_object_with_its_noun_left_out():
@@ -534,3 +534,16 @@ def test_a_well_known_body_has_one_label_however_it_is_named(text, attribution):
 def test_a_body_referred_back_to_is_the_body_quoted_before(second):
     first, more = figures_of("The Syrian Observatory for Human Rights said 40 people were killed. " + second)
     assert first["attribution"] == more["attribution"] == "Syrian Observatory for Human Rights (SOHR)"
+
+
+def test_martyred_fighters_are_killed_and_when_a_statement_came_is_not_its_speaker():
+    killed, wounded = figures_of('"Today, 2 of our fighters were martyred and 5 others were wounded," Bali tweeted.')
+    assert (killed["category"], wounded["category"]) == ("killed", "wounded")
+    row = only("According to a statement released by the SDF on Tuesday evening, the number of fighters killed "
+               "since the start of the final battle had reached 1,306.")
+    assert (row["attribution"], row["low"]) == ("Syrian Democratic Forces (SDF)", 1306)
+    assert row["date_text"] == "since the start of the final battle"
+
+
+def test_people_trucked_to_a_camp_were_evacuated():
+    assert only("Around 29,000 people have been trucked to al-Hol since January.")["category"] == "evacuated"

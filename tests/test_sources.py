@@ -293,3 +293,10 @@ def test_a_wire_pages_dateline_is_not_its_title_and_its_credits_are_not_its_body
     assert facts.published == date(2019, 3, 12)
     assert WIRE_PAGE[facts.body_start : facts.body_end].endswith("after a pause of two weeks.")
     assert is_furniture("Associated Press writer Jane Doe in Beirut contributed to this report.")
+
+
+def test_a_breadcrumb_is_not_the_title_and_a_byline_may_hold_a_number():
+    page = ("Home > Syria\nSDF: Over 1,000 militants surrender in the last enclave\nBy Example 24 Staff\n"
+            "March 12, 2019\nMore than 1,000 militants have surrendered in the last 24 hours, an official said.\n")
+    facts = read_capture(page)
+    assert (facts.title, facts.author) == ("SDF: Over 1,000 militants surrender in the last enclave", "Example 24 Staff")

@@ -390,8 +390,17 @@ _PAPER_OF = re.compile(
 _HOW_THEY_SPOKE = re.compile(r",?\s+(?:speaking|who\s+(?:spoke|asked|requested|declined))\b.*$", re.I)
 
 
+# "a statement released by the SDF on Tuesday evening": when it spoke is not part of the speaker.
+_WHEN_AT_END = re.compile(
+    r"(?:\s+(?:on|late|early|earlier|later|last|this))?\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"yesterday|today|tonight|night|morning|afternoon|evening|week|earlier|later|overnight)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.I)
+
+
 def _speaker_behind(who: str) -> str:
-    """The speaker a phrase names behind what it published or how it spoke."""
+    """The speaker a phrase names behind what it published or how it spoke, without when it spoke."""
+    if " " in who:
+        who = _WHEN_AT_END.sub("", who) or who
     lowered = who.lower()
     if "speaking" in lowered or "who " in lowered:
         who = _HOW_THEY_SPOKE.sub("", who)
@@ -471,11 +480,15 @@ _ROLE_FOR_BODY = re.compile(
     r"(?:an?\s+|the\s+)?(?P<role>spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?)\s+"
     r"(?:for|of|with|from|in)\s+(?P<body>.+)", re.I)
 
+_BODY_ROLE = re.compile(  # "an SDF official", "the SDF's media office"
+    r"(?:an?\s+|the\s+)?(?P<body>[\w.-]+(?:\s+[\w.-]+){0,5}?)(?:'s|’s)?\s+"
+    r"(?P<role>spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?|media\s+office|statement)")
+
 
 def known_body_label(phrase: str) -> str | None:
     """'the U.S.-backed Syrian Democratic Forces', 'SDF' -> 'Syrian Democratic Forces (SDF)';
     'a spokesman for the SDF' -> 'Syrian Democratic Forces (SDF) spokesman'; None for another body."""
-    role = _ROLE_FOR_BODY.fullmatch(phrase.strip())
+    role = _ROLE_FOR_BODY.fullmatch(phrase.strip()) or _BODY_ROLE.fullmatch(phrase.strip())
     if role:
         label = known_body_label(role.group("body"))
         return f"{label} {role.group('role').lower()}" if label else None

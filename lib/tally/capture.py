@@ -47,7 +47,7 @@ _MONTHS = (
 )
 DATE_WORDS = rf"(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
 _BYLINE = re.compile(
-    rf"^By\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){{0,5}}?)"
+    rf"^By\s+(?P<author>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z0-9][\w.'’-]*){{0,5}}?)"
     rf"\s*[,|–—-]?\s*(?:(?:Updated|Published)?:?\s*(?P<date>{DATE_WORDS}))?\s*$"
 )
 # A line that is a date, maybe with a time and "Updated ..." after it ("March 6, 2019 / 4:12 PM / Updated 3 hours
@@ -60,6 +60,8 @@ _DATE_LINE = re.compile(
 _BACK_MATTER = re.compile(
     r"^(?:references|notes|citations|footnotes|bibliography|further\s+reading|external\s+links|see\s+also)"
     r"\s*(?:\[\s*edit\s*\])?:?$", re.I)
+# "Home > Syria", "News / World / Middle East": where the page sits in its site, not its headline.
+_BREADCRUMB = re.compile(r"^home\s*[>›»/|]|\s[>›»]\s|\s/\s.*\s/\s", re.I)
 _SOURCE_LINE = re.compile(r"^Source:\s*(?P<value>.+?)\s*$", re.I)
 # A sentence ends in . ! ? or : and maybe a closing quote or bracket after it, and an encyclopedia's
 # reference marks ("[14]", "[a]").
@@ -176,7 +178,7 @@ def _find_title(lines: list[Line], prose: list[bool], furniture: list[bool], byl
                 source_line: str | None) -> str | None:
     # A dateline ("March 12, 2019 / 6:03 AM / Updated 7 hours ago") is not a headline either.
     headline_like = [not prose[i] and not furniture[i] and not _DATE_LINE.match(lines[i].text)
-                     for i in range(len(lines))]
+                     and not _BREADCRUMB.search(lines[i].text) for i in range(len(lines))]
     if source_line and any(line.text == source_line for i, line in enumerate(lines) if headline_like[i]):
         return source_line  # a republication names its original headline
     if byline_index is not None and byline_index > 0 and headline_like[byline_index - 1]:

@@ -43,7 +43,7 @@ PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
 UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "trucks", "convoys", "vehicles", "lorries"}
 # Words that count the people of a noun named before them: "12 killed", "10 wounded".
 PEOPLE_PARTICIPLES = re.compile(
-    r"(?:more )?(?:were |are |have been |had been )?(?:killed|dead|died|wounded|injured|hurt|missing|rescued|freed|"
+    r"(?:more )?(?:were |are |have been |had been )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
     r"evacuated|captured|arrested|detained|surrendered)\b"
     # verbs only people do: "more than 5,000 came out yesterday"
     r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b",
@@ -84,7 +84,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"evacuat(?:ed|es|ing|ion|ions|e)\b", r"\bfled\b", r"\bflee(?:ing|s)?\b", r"\bescap(?:ed|ing|e)\b",
         r"\bpour(?:ed|ing|s)? out\b", r"\bstream(?:ed|ing|s)? out\b", r"\b(?:have|has|had) left\b(?! behind)",
         r"\b(?:left|leaves?) (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
-        r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b", r"\b(?:walked|came|got|trickled) out\b",
+        r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b",
+        r"\b(?:have been|has been|had been|were|was|being) (?:bused|bussed|trucked|ferried) (?:to|from|out|away)\b", r"\b(?:walked|came|got|trickled) out\b",
         r"\bdisplaced\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
         r"\barriv(?:ed|ing|e|es)\b", r"\b(?:taken|brought|moved|led) to safety\b",
         r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
@@ -101,6 +102,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
         r"\bmassacred\b", r"\bexecuted\b", r"\bperished\b", r"\blost their lives\b", r"\bfatalities\b",
         r"\bbodies\b", r"\blives\b", r"\b(?:starved|froze|burned|beaten) to death\b", r"\bdrowned\b",
+        r"\bmartyred\b",  # a side's word for its own dead
     ),
     "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b",
                 r"\bmaimed\b"),
