@@ -547,3 +547,16 @@ def test_martyred_fighters_are_killed_and_when_a_statement_came_is_not_its_speak
 
 def test_people_trucked_to_a_camp_were_evacuated():
     assert only("Around 29,000 people have been trucked to al-Hol since January.")["category"] == "evacuated"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Children under five accounted for most of the 60 deaths.", [("killed", "people", 60, 60)]),
+        ("Of the 3,000 who surrendered, many were foreigners.", [("surrendered", "people", 3000, 3000)]),
+        ("Thousands of fighters and family members\u2014as many as 7,000 people\u2014left on Wednesday.",
+         [("evacuated", "fighters", 2000, 9999), ("evacuated", "people", None, 7000)]),
+    ],
+)
+def test_deaths_who_did_it_and_numbers_in_a_dashed_aside(text, expected):
+    assert [(r["category"], r["group"], r["low"], r["high"]) for r in figures_of(text)] == expected

@@ -37,13 +37,14 @@ CIVILIAN_NOUNS = {
     "casualties", "survivors", "students", "workers", "journalists", "doctors", "medics", "foreigners", "nationals",
     "citizens", "inhabitants", "individuals", "others", "non-combatants", "noncombatants", "villagers", "infants",
     "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "relatives", "dependents", "youths",
+    "deaths", "fatalities",
 }
 PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
 # Containers counted instead of people: "46 truckloads of men, women and children".
 UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "trucks", "convoys", "vehicles", "lorries"}
 # Words that count the people of a noun named before them: "12 killed", "10 wounded".
 PEOPLE_PARTICIPLES = re.compile(
-    r"(?:more )?(?:were |are |have been |had been )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
+    r"(?:more )?(?:(?:who|that) (?:had |have |has )?)?(?:were |are |have been |had been )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
     r"evacuated|captured|arrested|detained|surrendered)\b"
     # verbs only people do: "more than 5,000 came out yesterday"
     r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b",
@@ -156,8 +157,8 @@ _OBJECT_CATEGORY = (
 )
 _NUMBER_NEXT = re.compile(
     r"\s+(?:(?:at\s+least|about|some|more\s+than|nearly|around|almost|over|up\s+to|as\s+many\s+as|another)\s+)?\d", re.I)
-_DASH_ASIDE = re.compile(
-    r"\s*(?:[—–]|\s-\s)[^—–;:.]{1,80}?(?:[—–]|\s-\s)"
+_DASH_ASIDE = re.compile(  # "fighters and family members—as many as 7,000 people—left": the noun may end later
+    r"(?:\s*[\w-]+){0,2}?\s*(?:[—–]|\s-\s)[^—–;:.]{1,80}?(?:[—–]|\s-\s)"
     r"|\s*,\s*(?:including|among them|most of them|mostly|many of them|mainly|some of them)\b[^,;:.]{1,80},")
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s|,\s*(?:while|whereas)\b", re.I)
 
@@ -190,6 +191,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     aside = _DASH_ASIDE.match(after)
     if aside:  # "3,000 militants — many of them foreigners — are still hiding", "260 fighters, including 53 ..., were"
         after = after[aside.end():]
+    if after[:2].lstrip()[:1] in ("—", "–") and before.count("—") + before.count("–") == 1:
+        after = after.lstrip()[1:]  # the number stands in an aside between dashes: the main clause's verb is its
     obj = _OBJECT_VERBS.search(before)
     if obj and not obj.group().rstrip().endswith(","):
         for category, pattern in _OBJECT_CATEGORY:
@@ -245,6 +248,7 @@ def noun_class(noun: str | None) -> str:
     return "civilian"
 
 
+_EVENT_NOUNS = frozenset({"deaths", "fatalities", "bodies"})
 _ITS = re.compile(r"^(?:of\s+)?(?:its|their)\b", re.I)  # "11 of its fighters"
 
 
@@ -265,8 +269,8 @@ def group_label(phrase: str, noun: str | None, article_insurgent: str | None, be
     """A readable group for the noun phrase a number counts: 'IS fighters', 'civilians', 'Yazidi women'.
 
     `before` is the sentence up to the number: "the SDF said 11 of its fighters" are SDF fighters."""
-    if noun is None:
-        return "people"
+    if noun is None or noun.lower() in _EVENT_NOUNS:
+        return "people"  # "60 deaths" counts people, whoever they were
     kind = noun_class(noun)
     organisation = organisation_in(phrase)
     if organisation is None and _ITS.search(phrase):
@@ -419,7 +423,8 @@ def subject_casualties(sentence: str) -> str | None:
 
 
 # Nouns that say what happened by themselves: "100 bodies were found".
-NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed"}
+NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
+                 "deaths": "killed"}
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at)\s+\W*$", re.I)
 _PART_OF = re.compile(r"\b(?:including|among them|of whom|of them|among whom)\s+(?:at least\s+|some\s+)?\W*$", re.I)
 
