@@ -560,3 +560,9 @@ def test_people_trucked_to_a_camp_were_evacuated():
 )
 def test_deaths_who_did_it_and_numbers_in_a_dashed_aside(text, expected):
     assert [(r["category"], r["group"], r["low"], r["high"]) for r in figures_of(text)] == expected
+
+
+def test_people_named_by_where_they_are_from():
+    row = only("More than 5.6 million Syrians have fled the country since 2011.")
+    assert (row["category"], row["group"], row["low"], row["high"]) == ("evacuated", "Syrians", 5_600_000, None)
+    assert figures_of("The convoy of 12 Chinooks landed at the base.") == []

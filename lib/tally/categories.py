@@ -336,7 +336,8 @@ def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
             unit = lowered
             words.append(token)
             continue
-        if lowered in PEOPLE_NOUNS or (lowered.endswith(".") and lowered[:-1] in PEOPLE_NOUNS):
+        if (lowered in PEOPLE_NOUNS or (lowered.endswith(".") and lowered[:-1] in PEOPLE_NOUNS)
+                or _DEMONYMS.fullmatch(token.rstrip("."))):
             if token.endswith("."):  # the sentence's full stop, not part of the noun
                 lowered, pos = lowered.rstrip("."), pos - 1
             if lowered == "service":
@@ -354,6 +355,8 @@ def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
     return None
 
 
+# People named by where they are from: "5.6 million Syrians", "300 Iraqis", "Lebanese", "Alawites".
+_DEMONYMS = re.compile(r"[A-Z][a-z]{2,}(?:ians|ans|(?<!s)is|ese|ites)")
 _COORDINATED = re.compile(r"(?:,?\s*(?:and|or)\s+|,\s*)(?:their\s+|other\s+)?([A-Za-z-]+)")
 
 
