@@ -566,3 +566,13 @@ def test_people_named_by_where_they_are_from():
     row = only("More than 5.6 million Syrians have fled the country since 2011.")
     assert (row["category"], row["group"], row["low"], row["high"]) == ("evacuated", "Syrians", 5_600_000, None)
     assert figures_of("The convoy of 12 Chinooks landed at the base.") == []
+
+
+def test_a_tweet_embedded_as_a_card_is_its_authors_and_dated_when_posted():
+    text = ("The Syrian Democratic Forces (SDF) said hundreds of fighters had surrendered over the past two days.\n"
+            "Mustafa Bali\n@mustefabali\n"
+            "Over 3000 terrorists surrendered to our forces today. Our operation continues.\n"
+            "1,234\n5:30 PM - Mar 12, 2019\n567 people are talking about this\n")
+    first, tweet = figures_of(text, published=pd.Timestamp("2019-03-13"))
+    assert first["attribution"] == "Syrian Democratic Forces (SDF)"  # the bracket does not open a clause
+    assert (tweet["attribution"], tweet["date"], tweet["low"]) == ("Mustafa Bali", date(2019, 3, 12), 3000)

@@ -11,6 +11,7 @@ cited outlet, except the article's own outlet, which is quoted like any source.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -87,6 +88,7 @@ _INVERTED_AFTER_COMMA = re.compile(
     r"March|April|May|June|July|August|September|October|November|December)\b)"
     r"(?:the\s+[\w-]+|[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
+_ACRONYM_AT_END = re.compile(r"\s*\(([A-Z][A-Za-z.&]{1,12})\)\s*$")
 # "Mustafa Bali (@mustefabali) tweeted": the account's handle is not part of the speaker.
 _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # "Adnan Afrin, an SDF commander, said", "An official, who asked not to be named, said":
@@ -137,6 +139,31 @@ def tweet_signoff(line: str) -> TweetSignoff | None:
         return None
     day = parse_day(match.group("day")) if match.group("day") else None
     return TweetSignoff(match.group("name"), match.group("handle"), day)
+
+
+_HANDLE_LINE = re.compile(r"@\w{1,30}")
+_CARD_TIME = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*[-–·•|]\s*(?P<day>.{6,30})")
+
+
+def tweet_card(before: Sequence[str], after: Sequence[str]) -> TweetSignoff | None:
+    """The author and day of a tweet embedded as a card, given the paragraphs before and after the
+    tweet's text: a name line and a handle line above it ("Mustafa Bali" / "@mustefabali"), and
+    below it, after its counts, the time it was posted ("5:30 PM - Mar 12, 2019")."""
+    if len(before) < 2 or not _HANDLE_LINE.fullmatch(before[-1]):
+        return None
+    name = before[-2]
+    if len(name.split()) > 5 or _TERMINAL_MARK.search(name):
+        return None
+    day = None
+    for line in [line.strip() for line in after if line.strip()][:3]:
+        posted = _CARD_TIME.fullmatch(line)
+        if posted:
+            day = parse_day(posted.group("day"))
+            break
+    return TweetSignoff(name, before[-1][1:], day)
+
+
+_TERMINAL_MARK = re.compile(r"[.!?:]$")
 
 
 def outlet_named(text: str) -> str | None:
@@ -359,6 +386,10 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
     window = paragraph[max(0, verb_start - 120) : verb_start]
     if "(@" in window:
         window = _HANDLE_AT_END.sub("", window)
+    acronym = _ACRONYM_AT_END.search(window) if window.rstrip().endswith(")") else None
+    if acronym:  # "The Syrian Democratic Forces (SDF) said": the bracket does not open a clause
+        named = _subject_before(window[: acronym.start()] + " ", len(window[: acronym.start()]) + 1)
+        return f"{named} ({acronym.group(1)})" if named else None
     subject = window[_clause_start(window):].strip()
     relative = _RELATIVE_AT_END.search(window) if not subject else None
     if relative:  # "The SDF, which said ...": the speaker is what "which" stands for

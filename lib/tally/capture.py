@@ -29,6 +29,7 @@ _FURNITURE = re.compile(
     | getty\ images | \bAP\ Photo\b | ^source:
     | ^\^\s | ^↑\s | \bretrieved\ \d | last\ edited\ on | creative\ commons   # a wiki's reference list and footer
     | ^(additional\ )?(reporting|writing|editing)\ by\b | contributed\ (reporting\ )?to\ this\ report
+    | people\ are\ talking\ about\ this | ads\ info | other\ tweets | ^replying\ to\ @    # an embedded tweet's card
     | trust\ principles | ^\d+\s+min(ute)?s?\ read$ | ^\(this\ (story|version)\b  # a wire story's credits
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -37,7 +38,7 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
     "copyright cookie cookies related file photo image video getty source see also watch listen more retrieved edited "
-    "creative reporting writing editing contributed trust min minute minutes mins story version".split())
+    "creative reporting writing editing contributed trust min minute minutes mins story version talking ads tweets replying".split())
 _FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©", "^", "↑")  # also inside longer words
 _LOWER_WORD = re.compile(r"[a-z]+")
 

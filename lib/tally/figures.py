@@ -21,7 +21,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tally import categories, dates, quantities
-from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_signoff
+from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_card, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
 from tally.sentences import Paragraph, paragraphs
@@ -111,8 +111,9 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     story = _StoryReader(document)
     body = story.paragraphs()
     rows: list[dict[str, Any]] = []
+    texts = [paragraph.text for paragraph in body]
     for position, paragraph in enumerate(body):
-        rows.extend(story.read(paragraph, body[position + 1].text if position + 1 < len(body) else ""))
+        rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4]))
     return rows
 
 
@@ -140,11 +141,15 @@ class _StoryReader:
     def paragraphs(self) -> list[Paragraph]:
         return paragraphs(self.text, self.body_start, self.body_end)
 
-    def read(self, paragraph: Paragraph, following: str) -> list[dict[str, Any]]:
-        """The figures of one paragraph (`following` is the next paragraph's text), as table rows."""
+    def read(self, paragraph: Paragraph, before: Sequence[str] = (), after: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """The figures of one paragraph, as table rows (`before` and `after` are the texts of the
+        paragraphs around it, nearest last and first)."""
         events = self.speech.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
         # A tweet embedded in the page: its words are its author's, and "today" is the day it was posted.
-        signoff = tweet_signoff(following) if following else None
+        signoff = tweet_signoff(after[0]) if after else None
+        if signoff is None and before and before[-1].startswith("@"):
+            # the card's posting time may stand after the article's last paragraph: read the page's lines
+            signoff = tweet_card(before, self.text[paragraph.end : paragraph.end + 400].split("\n"))
         goes_on = self.open_quote if paragraph.text.startswith(("“", '"')) else None  # the quotation goes on
         block_speaker = (self.speech.speaker_named(signoff.name) if signoff else None) or self.lead_in or goes_on
         said_on = signoff.day if signoff and signoff.day else self.published
