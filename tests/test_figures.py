@@ -576,3 +576,14 @@ def test_a_tweet_embedded_as_a_card_is_its_authors_and_dated_when_posted():
     first, tweet = figures_of(text, published=pd.Timestamp("2019-03-13"))
     assert first["attribution"] == "Syrian Democratic Forces (SDF)"  # the bracket does not open a clause
     assert (tweet["attribution"], tweet["date"], tweet["low"]) == ("Mustafa Bali", date(2019, 3, 12), 3000)
+
+
+def test_a_timelines_day_headings_date_the_paragraphs_under_them():
+    text = ("A timeline of the siege, from February to March 2019.\nFebruary 2019\n9 February\n"
+            "Around 1,500 fighters were believed to be inside the village.\n12\u201313 March\n"
+            "Over 3,000 people surrendered over two days.\n"
+            "The group said 11,000 of its fighters had been killed since 2014.\n")
+    inside, surrendered, since = figures_of(text, published=None)
+    assert (inside["date"], inside["date_basis"]) == (date(2019, 2, 9), "the day heading above the paragraph")
+    assert surrendered["date"] == date(2019, 3, 13)
+    assert (since["date"], since["date_text"]) == (date(2019, 3, 13), "since 2014")

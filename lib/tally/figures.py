@@ -137,6 +137,7 @@ class _StoryReader:
         self.previous_speaker: str | None = None
         self.lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
         self.open_quote: Speech | None = None  # the speaker of a quotation left open at a paragraph's end
+        self.heading_day: dates.TimeExpression | None = None  # a timeline's day heading ("9 February") above
 
     def paragraphs(self) -> list[Paragraph]:
         return paragraphs(self.text, self.body_start, self.body_end)
@@ -155,7 +156,12 @@ class _StoryReader:
         said_on = signoff.day if signoff and signoff.day else self.published
         times = dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start, paragraph.words,
                                             self.story_year)
+        heading = _heading(paragraph, times)
+        if heading is not None:  # "9 February" on a line of its own dates the paragraphs under it
+            self.heading_day = heading if heading.kind == "date" else None
         entry_day = _timeline_entry_day(paragraph, times)
+        if entry_day is None and heading is None and self.heading_day is not None:
+            entry_day = self.heading_day.day
         if entry_day is not None and entry_day != said_on:  # a timeline's "now" is its entry's day
             said_on = entry_day
             times = [replace(t, basis=t.basis.replace("publication", "the timeline entry's day"))
@@ -181,7 +187,7 @@ class _StoryReader:
                 self.last_figure = found
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
-                when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes)
+                when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes, self.heading_day)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
@@ -304,7 +310,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
 
 def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression],
               inherited: dates.TimeExpression | None, published: date | None,
-              quotes: tuple[tuple[int, int], ...] = ()) -> tuple[date | None, str, str]:
+              quotes: tuple[tuple[int, int], ...] = (),
+              heading: dates.TimeExpression | None = None) -> tuple[date | None, str, str]:
     """The day a figure refers to, the words that gave it, and how it was found (see the spec's Dates)."""
     start = sentence.start + found["offset"]
     end = sentence.start + found["end_offset"]
@@ -315,6 +322,8 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
         chosen = earlier[-1] if earlier else None
     if chosen is None and inherited is not None:
         return inherited.day, inherited.text, dates.BASIS_INHERITED if inherited.day else inherited.basis
+    if chosen is None and heading is not None:
+        return heading.day, heading.text, dates.BASIS_HEADING
     if chosen is not None and chosen.kind == "period":
         until = _period_end(in_sentence, sentence)
         if until is not None:  # "by 3 March, 10,000 had left since the evacuations began": up to 3 March
@@ -343,6 +352,22 @@ def _period_end(in_sentence: list[dates.TimeExpression], sentence) -> dates.Time
 
 
 _BY_DAY = re.compile(r"\b(?:by|as\s+of|as\s+at|until)\s+(?:on\s+)?$", re.I)
+
+
+def _heading(paragraph: Paragraph, times: list[dates.TimeExpression]) -> dates.TimeExpression | None:
+    """The day ("9 February", "12–13 March", "Tue 12 Mar 2019 11.42 GMT") or month ("March 2019") that a
+    paragraph consists of, as a timeline's heading; None for a paragraph with other words."""
+    if len(paragraph.text) > 48 or len(times) != 1 or times[0].kind not in ("date", "month"):
+        return None
+    expression = times[0]
+    rest = (paragraph.text[: expression.start - paragraph.start] + " "
+            + paragraph.text[expression.end - paragraph.start :])
+    return expression if _HEADING_REST.fullmatch(rest) else None
+
+
+_HEADING_REST = re.compile(
+    r"[\W\d]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?[\W\d]*(?:(?:[ap]\.?m\.?|gmt|utc|bst|cet|et)\b[\W\d]*)?",
+    re.I)
 
 
 def _timeline_entry_day(paragraph: Paragraph, times: list[dates.TimeExpression]) -> date | None:
