@@ -587,3 +587,7 @@ def test_a_timelines_day_headings_date_the_paragraphs_under_them():
     assert (inside["date"], inside["date_basis"]) == (date(2019, 2, 9), "the day heading above the paragraph")
     assert surrendered["date"] == date(2019, 3, 13)
     assert (since["date"], since["date_text"]) == (date(2019, 3, 13), "since 2014")
+
+
+def test_a_body_named_after_its_description_is_its_name():
+    assert only("The Syrian state news agency SANA reported that 20 civilians were killed.")["attribution"] == "SANA"

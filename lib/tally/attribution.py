@@ -88,6 +88,8 @@ _INVERTED_AFTER_COMMA = re.compile(
     r"March|April|May|June|July|August|September|October|November|December)\b)"
     r"(?:the\s+[\w-]+|[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
+_NAMED_AFTER_DESCRIPTION = re.compile(
+    r"\b(?:agency|monitor|broadcaster|channel|network|outlet|group|organi[sz]ation)\s+([A-Z]{2,}[a-z]?)$")
 _ACRONYM_AT_END = re.compile(r"\s*\(([A-Z][A-Za-z.&]{1,12})\)\s*$")
 # "Mustafa Bali (@mustefabali) tweeted": the account's handle is not part of the speaker.
 _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
@@ -303,6 +305,9 @@ class SpeechReader:
             return None, "none"
         cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
         cleaned = re.sub(r"\s+(?:issued|published|released|cited|quoted)\b.*$", "", cleaned)
+        named = _NAMED_AFTER_DESCRIPTION.search(cleaned)
+        if named:  # "the Syrian state news agency SANA": the name, not its description
+            cleaned = named.group(1)
         body = self._body_meant(cleaned, who)
         if not body or not (body[:1].isupper() or _SPEAKER_NOUNS.search(body)):
             return None, "none"
