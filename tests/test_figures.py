@@ -591,3 +591,8 @@ def test_a_timelines_day_headings_date_the_paragraphs_under_them():
 
 def test_a_body_named_after_its_description_is_its_name():
     assert only("The Syrian state news agency SANA reported that 20 civilians were killed.")["attribution"] == "SANA"
+
+
+def test_people_who_remain_at_a_clauses_end_are_still_there():
+    row = only("Fighters are advancing on the village, where an estimated 5,000 militants and their families remain.")
+    assert (row["category"], row["low"]) == ("remaining", 5000)

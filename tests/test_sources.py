@@ -239,6 +239,8 @@ def test_a_source_line_that_starts_with_a_known_outlet_names_it(tmp_path):
         ("RELATED: Thousands flee Baghouz as fighting resumes", True),
         ("Some of the 3,000 people who left wait at a screening point [Rodi Said/Reuters]", True),
         ("Watch: SDF fighters advance on the last enclave", True),
+        ("Image caption Some 3,000 people left the enclave on Wednesday alone", True),
+        ("Media playback is unsupported on your device", True),
         ("More than 3,000 people left on Tuesday.", False),
         ("The SDF said 300 fighters surrendered [on Monday].", False),
         ("He said more: \"We will win.\"", False),

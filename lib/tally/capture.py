@@ -25,7 +25,7 @@ _FURNITURE = re.compile(
     | copyright | © | \bcookies?\b | ^related(\ (articles|stories|coverage|content))?:?\s*$
     | ^(related|see\ also|also\ read|watch|listen|more)\s*:       # a link to another story: "RELATED: ..."
     | \[[^\[\]]{2,60}/[^\[\]]{2,40}\]\s*$                       # a caption's credit: "[Rodi Said/Reuters]"
-    | ^(file|photo|image|video)\s*[-–—:|] | \((photo|image|file)\b | \bphoto:|\bimage:
+    | ^(file|photo|image|video)\s*[-–—:|] | ^(image|media|video)\s+(caption|copyright|playback|source)\b | \((photo|image|file)\b | \bphoto:|\bimage:
     | getty\ images | \bAP\ Photo\b | ^source:
     | ^\^\s | ^↑\s | \bretrieved\ \d | last\ edited\ on | creative\ commons   # a wiki's reference list and footer
     | ^(additional\ )?(reporting|writing|editing)\ by\b | contributed\ (reporting\ )?to\ this\ report
@@ -38,7 +38,7 @@ _FURNITURE = re.compile(
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
     "copyright cookie cookies related file photo image video getty source see also watch listen more retrieved edited "
-    "creative reporting writing editing contributed trust min minute minutes mins story version talking ads tweets replying".split())
+    "creative reporting writing editing contributed trust min minute minutes mins story version talking ads tweets replying media".split())
 _FURNITURE_STEMS = ("donat", "newsletter", "advertisement", "©", "^", "↑")  # also inside longer words
 _LOWER_WORD = re.compile(r"[a-z]+")
 

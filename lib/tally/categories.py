@@ -110,6 +110,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "rescued": (r"\brescu(?:ed|ing|e|es)\b", r"\bfreed\b", r"\bliberated\b", r"\breleased\b", r"\bsaved\b"),
     "remaining": (
         r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
+        r"\bremain(?:s|ed)?(?=\s*[.,;:]|$)",  # "where an estimated 5,000 militants remain."
         r"\bholed up\b", r"\btrapped\b", r"\bbesieged\b", r"\brefus(?:ed|ing|e|es) to (?:surrender|leave|give)\w*",
         r"\byet to (?:surrender|leave|give up)\b", r"\b(?:were|are|was|is) left (?:to|in|inside)\b",
         r"\bleft (?:inside|behind|in (?:the |this |that )?(?:town|city|village|enclave|pocket|area|besieged|last|tiny|"
