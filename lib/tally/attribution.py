@@ -320,7 +320,8 @@ class SpeechReader:
         previous = self.last.get("organisation")
         if previous is None or previous.speaker is None or not cleaned or previous.speaker == cleaned:
             return cleaned
-        if len(cleaned) > 3 and re.search(rf"\b{re.escape(cleaned)}\b", previous.speaker, re.I):
+        if (len(cleaned) > 3 and cleaned.lower() in previous.speaker.lower()
+                and re.search(rf"\b{re.escape(cleaned)}\b", previous.speaker, re.I)):
             return previous.speaker
         description = _BODY_DESCRIPTION.fullmatch(who.strip())
         if description and description.group("noun").lower() in _BODY_REFERENCES:
@@ -432,10 +433,13 @@ _WHEN_AT_END = re.compile(
     r"yesterday|today|tonight|night|morning|afternoon|evening|week|earlier|later|overnight)"
     r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.I)
 
+_WHEN_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight night morning "
+                        "afternoon evening week earlier later overnight".split())
+
 
 def _speaker_behind(who: str) -> str:
     """The speaker a phrase names behind what it published or how it spoke, without when it spoke."""
-    if " " in who:
+    if " " in who and who[who.rfind(" ") + 1 :].lower() in _WHEN_WORDS:  # a cheap test before the search
         who = _WHEN_AT_END.sub("", who) or who
     lowered = who.lower()
     if "speaking" in lowered or "who " in lowered:
@@ -521,6 +525,7 @@ _BODY_ROLE = re.compile(  # "an SDF official", "the SDF's media office"
     r"(?P<role>spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?|media\s+office|statement)")
 
 
+@lru_cache(maxsize=4096)  # the same speakers recur from article to article
 def known_body_label(phrase: str) -> str | None:
     """'the U.S.-backed Syrian Democratic Forces', 'SDF' -> 'Syrian Democratic Forces (SDF)';
     'a spokesman for the SDF' -> 'Syrian Democratic Forces (SDF) spokesman'; None for another body."""
