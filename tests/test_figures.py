@@ -596,3 +596,15 @@ def test_a_body_named_after_its_description_is_its_name():
 def test_people_who_remain_at_a_clauses_end_are_still_there():
     row = only("Fighters are advancing on the village, where an estimated 5,000 militants and their families remain.")
     assert (row["category"], row["low"]) == ("remaining", 5000)
+
+
+@pytest.mark.parametrize(
+    "text, outlet",
+    [
+        ("Some 300 militants surrendered, Bali told the Kurdish news agency ANHA.", "Hawar News Agency"),
+        ("Some 300 militants surrendered, Bali told the pan-Arab daily Asharq Al-Awsat.", "Asharq Al-Awsat"),
+        ("Some 300 militants surrendered, Bali told reporters in the Omar oil field.", None),
+    ],
+)
+def test_the_agency_told_may_come_after_its_description(text, outlet):
+    assert only(text)["cited_outlet"] == outlet

@@ -38,6 +38,15 @@ OUTLETS: dict[str, tuple[str, ...]] = {
     "Breitbart News": ("Breitbart News", "Breitbart"), "Task & Purpose": ("Task & Purpose",),
     "Hawar News Agency": ("Hawar News Agency", "ANHA"), "Al-Monitor": ("Al-Monitor",),
     "The Independent": ("The Independent",), "The Telegraph": ("The Telegraph",),
+    "The National": ("The National",), "Asharq Al-Awsat": ("Asharq Al-Awsat", "Asharq al-Awsat"),
+    "ANF": ("ANF", "Firat News Agency", "ANF News"), "North Press": ("North Press", "North Press Agency"),
+    "Enab Baladi": ("Enab Baladi",), "Middle East Eye": ("Middle East Eye",), "Al Mayadeen": ("Al Mayadeen", "Al-Mayadeen"),
+    "France 24": ("France 24", "France24"), "DW": ("DW", "Deutsche Welle"), "Euronews": ("Euronews",),
+    "NPR": ("NPR",), "PBS": ("PBS",), "The Times": ("The Times",), "The Times of Israel": ("The Times of Israel",),
+    "Daily Sabah": ("Daily Sabah",), "TRT": ("TRT", "TRT World"), "Newsweek": ("Newsweek",),
+    "The Daily Beast": ("The Daily Beast",), "Politico": ("Politico",), "Military Times": ("Military Times",),
+    "Stars and Stripes": ("Stars and Stripes",), "Defense One": ("Defense One",), "The Hill": ("The Hill",),
+    "Vice News": ("Vice News",), "RFE/RL": ("RFE/RL", "Radio Free Europe"), "Al-Quds Al-Arabi": ("Al-Quds Al-Arabi",),
 }
 _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
 _OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
@@ -66,7 +75,8 @@ _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;:“”\"]{3,80})", re
 _CITING = re.compile(
     rf"\bciting\s+(?P<who>[^,;]{{2,90}}?),\s*(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s*\([A-Z]+\))?\s+"
     rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
-_TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
+# "told Reuters", "told the Kurdish news agency ANHA", "told the pan-Arab daily Asharq Al-Awsat"
+_TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
 _DATELINE = re.compile(rf"^[A-Z][A-Za-z0-9 .,'/-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M | re.I)
 # Where a speaker's noun phrase starts, reading leftwards from its verb: after a stop,
 # a comma or quotation mark, or a word that opens a clause. Two patterns rather than one
