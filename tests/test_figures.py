@@ -608,3 +608,9 @@ def test_people_who_remain_at_a_clauses_end_are_still_there():
 )
 def test_the_agency_told_may_come_after_its_description(text, outlet):
     assert only(text)["cited_outlet"] == outlet
+
+
+def test_every_name_of_a_known_body_gets_the_same_label():
+    from tally.attribution import known_body_label
+    assert known_body_label("Doctors Without Borders") == known_body_label("MSF") == "Medecins Sans Frontieres (MSF)"
+    assert known_body_label("the UN High Commissioner for Refugees") == known_body_label("UNHCR")

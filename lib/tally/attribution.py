@@ -438,13 +438,11 @@ _HOW_THEY_SPOKE = re.compile(r",?\s+(?:speaking|who\s+(?:spoke|asked|requested|d
 
 
 # "a statement released by the SDF on Tuesday evening": when it spoke is not part of the speaker.
-_WHEN_AT_END = re.compile(
-    r"(?:\s+(?:on|late|early|earlier|later|last|this))?\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"yesterday|today|tonight|night|morning|afternoon|evening|week|earlier|later|overnight)"
-    r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.I)
-
 _WHEN_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight night morning "
                         "afternoon evening week earlier later overnight".split())
+_WHEN_AT_END = re.compile(
+    r"(?:\s+(?:on|late|early|earlier|later|last|this))?\s+(?:" + "|".join(sorted(_WHEN_WORDS)) + ")"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.I)
 
 
 def _speaker_behind(who: str) -> str:
@@ -518,21 +516,19 @@ KNOWN_BODIES: dict[str, str] = {
     "Medecins Sans Frontieres": "MSF",
     "Doctors Without Borders": "MSF",
 }
-_LABEL_BY_NAME = {**{full.lower(): f"{full} ({short})" for full, short in KNOWN_BODIES.items()},
-                  **{short.lower(): short for short in KNOWN_BODIES.values()}}
-_FULL_BY_SHORT = {short: full for full, short in reversed(KNOWN_BODIES.items())}
-_LABEL_BY_NAME.update({short.lower(): f"{full} ({short})" for short, full in _FULL_BY_SHORT.items()})
+# One label per body, from the first full name listed for its acronym; every name of it maps there.
+_LABEL_BY_SHORT = {short: f"{full} ({short})" for full, short in reversed(KNOWN_BODIES.items())}
+_LABEL_BY_NAME = {name.lower(): _LABEL_BY_SHORT[short] for full, short in KNOWN_BODIES.items() for name in (full, short)}
 # What comes before or after a body's name without changing which body it is.
 _BODY_NAME = re.compile(
     r"(?:the\s+)?(?:[\w.]+-(?:based|backed|led|run|funded)\s+|state-run\s+|Kurdish\s+|U\.?S\.?\s+)*"
     r"(?P<name>.+?)(?:\s*\((?P<short>[A-Z]{2,})\))?", re.I)
-_ROLE_FOR_BODY = re.compile(
-    r"(?:an?\s+|the\s+)?(?P<role>spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?)\s+"
-    r"(?:for|of|with|from|in)\s+(?P<body>.+)", re.I)
-
+_BODY_STAFF = r"spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?"
+_ROLE_FOR_BODY = re.compile(  # "a spokesman for the SDF"
+    rf"(?:an?\s+|the\s+)?(?P<role>{_BODY_STAFF})\s+(?:for|of|with|from|in)\s+(?P<body>.+)", re.I)
 _BODY_ROLE = re.compile(  # "an SDF official", "the SDF's media office"
     r"(?:an?\s+|the\s+)?(?P<body>[\w.-]+(?:\s+[\w.-]+){0,5}?)(?:'s|’s)?\s+"
-    r"(?P<role>spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?|media\s+office|statement)")
+    rf"(?P<role>{_BODY_STAFF}|media\s+office|statement)")
 
 
 @lru_cache(maxsize=4096)  # the same speakers recur from article to article
