@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
     score = commands.add_parser("score", help="score the extractor against an annotated gold table")
     score.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
-    score.add_argument("--gold", type=Path, default=Path("data/gold/seeds.csv"))
+    score.add_argument("--gold", type=Path, default=None,
+                       help="gold table (default: gold.csv beside the folder, else data/gold/seeds.csv)")
     score.add_argument("--show", action="store_true", help="list each miss")
     score.set_defaults(handler=command_score)
 
@@ -160,12 +161,17 @@ def command_score(args: argparse.Namespace) -> int:
     from tally.figures import extract_figures
     from tally.sources import read_sources
 
+    gold_path = args.gold
+    if gold_path is None:  # data/dev/sources has its gold at data/dev/gold.csv
+        beside = args.folder.resolve().parent / "gold.csv"
+        gold_path = beside if beside.is_file() else Path("data/gold/seeds.csv")
     documents = read_sources(args.folder).documents
-    gold = read_gold(args.gold, dict(zip(documents["source"], documents["text"])))
+    gold = read_gold(gold_path, dict(zip(documents["source"], documents["text"])))
     score = score_figures(extract_figures(documents), gold)
     if args.show:
         print("\n".join(score.misses))
     print(score.summary())
+    print("right per category:", score.category_summary())
     return 0
 
 

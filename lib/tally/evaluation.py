@@ -1,4 +1,4 @@
-"""Measuring the extractor against an annotated gold table (`data/gold/seeds.csv`).
+"""Measuring the extractor against an annotated gold table (`data/gold/seeds.csv`, `data/dev/gold.csv`).
 
 Gold rows name a span of a source's text (its n-th occurrence). A figure
 matches a gold row when it is in the same source and its [start, end) overlaps
@@ -29,6 +29,9 @@ class Score:
     attributed: int = 0
     attributed_right: int = 0
     misses: list[str] = field(default_factory=list)
+    # gold rows and fully right rows per gold category (a 'killed|wounded' row counts under its first)
+    gold_by_category: dict[str, int] = field(default_factory=dict)
+    right_by_category: dict[str, int] = field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -50,6 +53,14 @@ class Score:
     @property
     def attribution_accuracy(self) -> float:
         return self.attributed_right / self.attributed if self.attributed else 1.0
+
+    def recall_by_category(self) -> dict[str, tuple[int, int]]:
+        """For each gold category: (fully right, gold rows)."""
+        return {category: (self.right_by_category.get(category, 0), total)
+                for category, total in sorted(self.gold_by_category.items(), key=lambda item: -item[1])}
+
+    def category_summary(self) -> str:
+        return " ".join(f"{category}={right}/{total}" for category, (right, total) in self.recall_by_category().items())
 
     def summary(self) -> str:
         return (f"gold={self.gold} predicted={self.predicted} matched={self.matched} right={self.fully_right} "
@@ -82,6 +93,8 @@ def score_figures(figures: pd.DataFrame, gold: list[dict]) -> Score:
     for row in gold:
         candidates = by_source.get(row["doc"])
         wanted = set(row["category"].split("|"))
+        category = row["category"].split("|")[0]
+        result.gold_by_category[category] = result.gold_by_category.get(category, 0) + 1
         options = [] if candidates is None else [
             (index, figure) for index, figure in candidates.iterrows()
             if index not in used and figure["start"] < row["end"] and row["start"] < figure["end"]]
@@ -96,6 +109,7 @@ def score_figures(figures: pd.DataFrame, gold: list[dict]) -> Score:
         right_bounds = _same(figure["low"], row["low"]) and _same(figure["high"], row["high"])
         if right_category and right_bounds:
             result.fully_right += 1
+            result.right_by_category[category] = result.right_by_category.get(category, 0) + 1
         else:
             result.misses.append(f"WRONG {row['doc']}: {row['span']!r} want {row['category']} "
                                  f"[{row['low']},{row['high']}] got {figure['category']} [{figure['low']},{figure['high']}]")
