@@ -42,6 +42,13 @@ from tally.sentences import fold_case
         ("3.500", 3500, 3500, 3500),
         ("2.5 million", 2500000, 2500000, 2500000),
         ("a dozen", 12, 12, 12),
+        # infobox and headline forms
+        ("20,000–30,000+", 20000, None, 20000),  # a range whose top carries + : at least the low end
+        ("400[51]–13,000", 400, 13000, 6700),  # a reference mark inside a range
+        ("300−500", 300, 500, 400),  # a minus sign as the dash
+        ("~500", 500, 500, 500),
+        (">25,000", 25000, None, 25000),
+        ("nearly 22k", 22000, 22000, 22000),
     ],
 )
 def test_spec_table(words, low, high, best):
@@ -110,3 +117,8 @@ def test_spaced_thousands_and_dozens(words, low, high):
 
 def test_a_day_then_a_number_is_not_one_spaced_number():
     assert [m.group() for m in QUANTITY.finditer("On March 5 300 people left.")] == ["5", "300"]  # not "5 300"
+
+
+def test_an_alternative_after_or_is_not_joined_to_a_range_that_follows():
+    text = "15,000 or 40,000–60,000"
+    assert [text[a:b] for a, b in quantity_spans(text)] == ["15,000", "40,000–60,000"]

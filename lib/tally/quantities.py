@@ -37,7 +37,7 @@ ARTICLE_AMOUNTS: dict[str, int] = {
     "a thousand": 1_000,
     "a million": 1_000_000,
 }
-SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 _LOWER = ("more than", "over", "at least", "upwards of", "in excess of", "just over", "well over", "no fewer than", "no less than")
 _UPPER = ("up to", "as many as", "as high as", "at most", "no more than", "not more than", "fewer than", "less than", "just under", "under", "as few as")
@@ -61,18 +61,20 @@ _DIGITS = (
     rf"|{_NOT_A_DAY}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d.,])"  # 10 000 (a space between groups)
     r"|\d+,\d{1,2}(?![\d])"  # 20,00 (malformed, read and flagged)
     r"|\d+(?:\.\d+)?)"  # 38, 2.5
-    r"(?:\s+(?:thousand|million|billion))?"
+    r"(?:\s+(?:thousand|million|billion)|k\b)?"  # "22k": thousands, in headlines and infoboxes
 )
 _ONE_NUMBER = rf"(?:{_VAGUE}|{_ARTICLE}|{_DIGITS}|{_WORDS})"
 _QUALIFIER = "|".join(re.escape(q) for q in _QUALIFIERS)
+# An encyclopedia's reference marks may stand inside a range: "400[51]–13,000".
+_MARKS = r"(?:\[\w{1,4}\])*"
 
 QUANTITY = re.compile(
     rf"""
     (?<![\w$€£.,/#-])
-    (?:(?:{_QUALIFIER})\s+)?
+    (?:(?:{_QUALIFIER})\s+|[~>]\s*)?
     (?:(?:between|from)\s+)?
     (?P<first>{_ONE_NUMBER})
-    (?:\s*(?:-|–|—|to|and|or)\s*(?P<second>{_ONE_NUMBER}))?
+    (?:{_MARKS}\s*(?:[-–—−]|to|and|or)\s*(?P<second>{_ONE_NUMBER})(?!\s*[-–—−]\s*\d))?
     (?P<open>,?\s+or\s+more|\s*\+|-plus)?
     (?![\w%$€£/]|[.,]\d)
     """,
@@ -116,7 +118,7 @@ def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
     spaced = _SPACED_GROUPS.fullmatch(phrase)
     if spaced:  # "10 000": the groups are read as if commas stood between them
         phrase = spaced.group(1).replace(" ", ",") + spaced.group(2)
-    digits = re.fullmatch(r"([\d.,]+)(?: (thousand|million|billion))?", phrase)
+    digits = re.fullmatch(r"([\d.,]+)(?: ?(thousand|million|billion|k))?", phrase)
     if digits:
         value, flags = _read_digits(digits.group(1), scaled=digits.group(2) is not None)
         if digits.group(2):
@@ -157,6 +159,8 @@ def read_quantity(expression: str) -> Quantity:
         raise NotAQuantity(expression)
     lowered = re.sub(r"\s+", " ", expression.strip().lower())
     qualifier = next((q for q in _QUALIFIERS if lowered.startswith(q + " ")), None)
+    if lowered.startswith(">"):  # ">25,000": more than
+        qualifier = "more than"
     first_low, first_high, flags = read_number(match.group("first"))
     low, high = first_low, first_high
     if match.group("second"):
@@ -165,6 +169,8 @@ def read_quantity(expression: str) -> Quantity:
         second_low, second_high, second_flags = read_number(match.group("second"))
         flags = tuple(dict.fromkeys(flags + second_flags))
         low, high = min(first_low, second_low), max(first_high, second_high)
+        if match.group("open"):  # "20,000–30,000+": at least the low end, the top open
+            high = None
     elif qualifier in _LOWER or match.group("open"):
         high = None
     elif qualifier in _UPPER:
