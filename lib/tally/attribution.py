@@ -17,37 +17,12 @@ from datetime import date
 from functools import lru_cache
 
 from tally.capture import parse_day
+from tally.lexicon import LEXICON
 from tally.sentences import fold_case
 
-# News organisations as articles name them, with the short name for the cited_outlet column.
-OUTLETS: dict[str, tuple[str, ...]] = {
-    "Reuters": ("Reuters", "Reuters news agency", "the Reuters news agency"),
-    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse", "Agence France-Presse (AFP)", "AFP news agency"),
-    "AP": ("AP", "Associated Press", "the Associated Press", "Associated Press (AP)", "The Associated Press"),
-    "VOA": ("VOA", "Voice of America"),
-    "BBC": ("BBC", "BBC News"), "CNN": ("CNN",), "Al Jazeera": ("Al Jazeera", "Al-Jazeera"),
-    "ABC News": ("ABC News",), "NBC News": ("NBC News", "NBC"), "CBS News": ("CBS News", "CBS"),
-    "Fox News": ("Fox News",), "Sky News": ("Sky News",), "Al-Hadath": ("al-Hadath TV", "al-Hadath", "Al Hadath"),
-    "Al Arabiya": ("Al Arabiya", "Al-Arabiya"), "Kurdistan 24": ("Kurdistan 24",), "Rudaw": ("Rudaw",),
-    "SANA": ("SANA", "Syrian Arab News Agency"), "Anadolu": ("Anadolu", "Anadolu Agency"), "Xinhua": ("Xinhua",),
-    "TASS": ("TASS",), "Interfax": ("Interfax",), "RIA Novosti": ("RIA Novosti", "RIA"), "Sputnik": ("Sputnik",),
-    "DPA": ("DPA", "dpa"), "EFE": ("EFE",), "ANSA": ("ANSA",), "UPI": ("UPI",), "Bloomberg": ("Bloomberg",),
-    "The Guardian": ("The Guardian", "Guardian"), "The New York Times": ("The New York Times", "New York Times"),
-    "The Washington Post": ("The Washington Post", "Washington Post"),
-    "The Wall Street Journal": ("The Wall Street Journal", "Wall Street Journal"),
-    "Breitbart News": ("Breitbart News", "Breitbart"), "Task & Purpose": ("Task & Purpose",),
-    "Hawar News Agency": ("Hawar News Agency", "ANHA"), "Al-Monitor": ("Al-Monitor",),
-    "The Independent": ("The Independent",), "The Telegraph": ("The Telegraph",),
-    "The National": ("The National",), "Asharq Al-Awsat": ("Asharq Al-Awsat", "Asharq al-Awsat"),
-    "ANF": ("ANF", "Firat News Agency", "ANF News"), "North Press": ("North Press", "North Press Agency"),
-    "Enab Baladi": ("Enab Baladi",), "Middle East Eye": ("Middle East Eye",), "Al Mayadeen": ("Al Mayadeen", "Al-Mayadeen"),
-    "France 24": ("France 24", "France24"), "DW": ("DW", "Deutsche Welle"), "Euronews": ("Euronews",),
-    "NPR": ("NPR",), "PBS": ("PBS",), "The Times": ("The Times",), "The Times of Israel": ("The Times of Israel",),
-    "Daily Sabah": ("Daily Sabah",), "TRT": ("TRT", "TRT World"), "Newsweek": ("Newsweek",),
-    "The Daily Beast": ("The Daily Beast",), "Politico": ("Politico",), "Military Times": ("Military Times",),
-    "Stars and Stripes": ("Stars and Stripes",), "Defense One": ("Defense One",), "The Hill": ("The Hill",),
-    "Vice News": ("Vice News",), "RFE/RL": ("RFE/RL", "Radio Free Europe"), "Al-Quds Al-Arabi": ("Al-Quds Al-Arabi",),
-}
+# News organisations as articles name them, with the short name for the cited_outlet column
+# (data: lexicon/outlets.toml, extended by a user lexicon).
+OUTLETS: dict[str, tuple[str, ...]] = {outlet.name: outlet.aliases for outlet in LEXICON.outlets}
 _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
 _OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
 _STAFF = r"(?:correspondents?|reporters?|journalists?|photographers?|tally|count|team|crew)"
@@ -498,27 +473,12 @@ def _is_organisation(name: str) -> bool:
     return bool(_ORGANISATION_WORDS.search(name)) or name.lower() in _OUTLET_BY_ALIAS
 
 
-# Bodies often quoted in war reporting, by full name and acronym. A speaker is labelled with both
-# ("Syrian Democratic Forces (SDF)") however the article names it, so that a table or chart by
-# speaker counts "the SDF" and "the Syrian Democratic Forces" as one.
-KNOWN_BODIES: dict[str, str] = {
-    "Syrian Democratic Forces": "SDF",
-    "Syrian Observatory for Human Rights": "SOHR",
-    "International Rescue Committee": "IRC",
-    "International Committee of the Red Cross": "ICRC",
-    "United Nations": "UN",
-    "UN refugee agency": "UNHCR",
-    "UN High Commissioner for Refugees": "UNHCR",
-    "Office for the Coordination of Humanitarian Affairs": "OCHA",
-    "World Health Organization": "WHO",
-    "Kurdistan Regional Government": "KRG",
-    "People's Protection Units": "YPG",
-    "Medecins Sans Frontieres": "MSF",
-    "Doctors Without Borders": "MSF",
-}
-# One label per body, from the first full name listed for its acronym; every name of it maps there.
-_LABEL_BY_SHORT = {short: f"{full} ({short})" for full, short in reversed(KNOWN_BODIES.items())}
-_LABEL_BY_NAME = {name.lower(): _LABEL_BY_SHORT[short] for full, short in KNOWN_BODIES.items() for name in (full, short)}
+# Bodies often quoted in war reporting (data: lexicon/bodies.toml). A speaker is labelled with its
+# full name and acronym ("Syrian Democratic Forces (SDF)") however the article names it, so that a
+# table or chart by speaker counts "the SDF" and "the Syrian Democratic Forces" as one.
+KNOWN_BODIES = LEXICON.bodies
+_LABEL_BY_NAME = {name.replace(".", "").lower(): body.label for body in reversed(KNOWN_BODIES)
+                  for name in (body.name, body.short, *body.aliases) if name}
 # What comes before or after a body's name without changing which body it is.
 _BODY_NAME = re.compile(
     r"(?:the\s+)?(?:[\w.]+-(?:based|backed|led|run|funded)\s+|state-run\s+|Kurdish\s+|U\.?S\.?\s+)*"

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from tally.lexicon import LEXICON
 from tally.sentences import fold_case
 
 CATEGORIES = ("evacuated", "surrendered", "killed", "wounded", "rescued", "remaining", "strength")
@@ -50,33 +51,21 @@ PEOPLE_PARTICIPLES = re.compile(
     r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b",
     re.I)
 
-# Armed groups as reporters name them, with the short name used for the group column.
-ORGANISATIONS: dict[str, tuple[str, ...]] = {
-    "IS": ("Islamic State", "ISIS", "ISIL", "IS", "Daesh"),
-    "SDF": ("Syrian Democratic Forces", "SDF", "YPG", "Kurdish-led", "Kurdish"),
-    "al-Qaeda": ("al-Qaeda", "al Qaeda", "al-Qaida"),
-    "HTS": ("Hayat Tahrir al-Sham", "HTS"),
-    "Taliban": ("Taliban",),
-    "al-Shabaab": ("al-Shabaab", "al-Shabab", "Shabaab"),
-    "Boko Haram": ("Boko Haram",),
-    "Hamas": ("Hamas",),
-    "Hezbollah": ("Hezbollah", "Hizbollah"),
-    "Houthis": ("Houthi", "Houthis"),
-    "Wagner": ("Wagner",),
-    "U.S.": ("U.S.", "US", "American", "United States"),
-    "Iraqi": ("Iraqi",),
-    "Syrian government": ("Syrian army", "regime", "government"),
-    "Russian": ("Russian",),
-    "Ukrainian": ("Ukrainian",),
-    "Israeli": ("Israeli", "IDF"),
-}
+# Armed groups as reporters name them, with the short name used for the group column
+# (data: lexicon/armed_groups.toml, extended by a user lexicon).
+ORGANISATIONS: dict[str, tuple[str, ...]] = {group.name: group.aliases for group in LEXICON.groups}
 # Organisations that the armed nouns "jihadis", "militants" and "terrorists" refer to.
-INSURGENTS = {"IS", "al-Qaeda", "HTS", "Taliban", "al-Shabaab", "Boko Haram", "Hamas", "Hezbollah", "Houthis"}
+INSURGENTS = {group.name for group in LEXICON.groups if group.kind == "insurgent"}
+# Non-state forces whose name alone counts their fighters: "killed 25 al-Shabaab", "5,000 Taliban".
+_NON_STATE_ALIASES = {alias for group in LEXICON.groups if group.kind != "state" for alias in group.aliases}
 _ORGANISATION = re.compile(
     r"(?<![\w-])(%s)(?![\w-])" % "|".join(
         re.escape(alias) for alias in sorted({a for aliases in ORGANISATIONS.values() for a in aliases}, key=len,
                                             reverse=True)))
 _ALIAS_TO_NAME = {alias: name for name, aliases in ORGANISATIONS.items() for alias in aliases}
+_NON_STATE_AFTER = re.compile(
+    r"\s+(?:of\s+the\s+)?(?P<name>%s)(?![\w-])" % "|".join(
+        re.escape(alias) for alias in sorted(_NON_STATE_ALIASES, key=len, reverse=True)))
 
 # Trigger phrases. A longer phrase masks a shorter one inside it, so that "refused to
 # surrender" counts as remaining, not surrendered, and "remained active" as strength.
@@ -315,8 +304,21 @@ def noun_phrase_after(sentence: str, position: int) -> NounPhrase | None:
 
     'hundreds of Islamic State fighters and their families' -> fighters;
     '46 truckloads of men, women, and children' -> men, counted in truckloads;
+    '25 al-Shabaab' -> fighters (a non-state force's name counts its fighters);
     '20 coalition airstrikes' -> None.
     """
+    return _people_noun_phrase(sentence, position) or _fighters_named(sentence, position)
+
+
+def _fighters_named(sentence: str, position: int) -> NounPhrase | None:
+    """'killed 25 al-Shabaab', '5,000 Taliban': the fighters of a non-state force named alone."""
+    match = _NON_STATE_AFTER.match(sentence, position)
+    if match is None:
+        return None
+    return NounPhrase("fighters", match.group("name"), match.end())
+
+
+def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
     pos = position
     taken = 0
     unit = "people"

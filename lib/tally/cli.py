@@ -15,8 +15,15 @@ DEFAULT_REPORTS = Path("reports")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tally", description=__doc__)
+    # --lexicon is taken before or after the subcommand: "tally extract DIR --lexicon mine.toml"
+    lexicon = argparse.ArgumentParser(add_help=False)
+    lexicon.add_argument("--lexicon", type=Path, action="append", default=argparse.SUPPRESS, metavar="FILE",
+                         help="a user lexicon (TOML: armed groups, outlets, bodies, countries) laid over the "
+                              "bundled one; may be given more than once (see README, 'Lexicons')")
+    parser = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[lexicon])
     commands = parser.add_subparsers(dest="command", required=True)
+    _add_parser = commands.add_parser
+    commands.add_parser = lambda *a, **k: _add_parser(*a, parents=[lexicon], **k)  # type: ignore[method-assign]
 
     sources = commands.add_parser("sources", help="list the sources in a folder and the problems found")
     sources.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
@@ -46,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(handler=command_run)
 
     args = parser.parse_args(argv)
+    if getattr(args, "lexicon", None) and not _use_lexicon(args.lexicon):
+        return 2
     _stop_cleanly_on_sigterm()
     try:
         return args.handler(args)
@@ -189,6 +198,24 @@ def command_render(args: argparse.Namespace) -> int:
         return 2
     print(summary.table())
     return 1 if summary.failed else 0
+
+
+def _use_lexicon(files: list[Path]) -> bool:
+    """Name the user lexicon files for this process and the workers it starts (through the
+    environment, which every worker inherits), and check that they can be read."""
+    import os
+
+    variable = "TALLY_LEXICON"  # tally.lexicon.ENVIRONMENT_VARIABLE: set before that module reads it
+    earlier = [part for part in os.environ.get(variable, "").split(os.pathsep) if part.strip()]
+    os.environ[variable] = os.pathsep.join([*earlier, *(str(path.resolve()) for path in files)])
+    if "tally.lexicon" in sys.modules:
+        raise RuntimeError("--lexicon must be read before the extractor is imported")
+    try:
+        import tally.lexicon  # noqa: F401  (reads the bundled lexicon and the user files)
+    except ValueError as error:  # tally.lexicon.LexiconError
+        print(f"tally: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def command_run(args: argparse.Namespace) -> int:
