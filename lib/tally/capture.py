@@ -131,8 +131,14 @@ def is_prose(line: str) -> bool:
 
 
 def _reads_as_prose(line: str) -> bool:
+    if _INFOBOX_FIELD.match(line):
+        return False  # "- Result: Iraqi forces capture the city ...": a field of an infobox, however long
     words = len(line.split())
     return (words >= 5 and bool(_TERMINAL.search(line))) or words >= 20
+
+
+# A field of an encyclopedia's infobox rendered as a list: "- Strength1: ...", "- Partof: ...".
+_INFOBOX_FIELD = re.compile(r"-\s+[A-Z][A-Za-z]{1,15}(?:\s[A-Za-z]{1,15})?\d?:\s")
 
 
 def parse_day(text: str) -> date | None:
@@ -170,6 +176,8 @@ def read_capture(text: str) -> CaptureFacts:
     body = _find_body(lines, prose, title, byline_index)
     if body:
         body_start, body_end = body[0].start, body[-1].end
+    elif infobox_end(lines):  # an infobox and no article under it (a capture cut short)
+        body_start = body_end = lines[infobox_end(lines) - 1].end
     else:  # no prose at all: the whole text is the body, and the loader warns
         body_start, body_end = 0, len(text)
     return CaptureFacts(title, author, published, source_line, body_start, body_end)
@@ -196,9 +204,40 @@ def _find_body(lines: list[Line], prose: list[bool], title: str | None, byline_i
         start = byline_index + 1
     elif title is not None:
         start = next((i + 1 for i, line in enumerate(lines) if line.text == title), 0)
+    start = max(start, infobox_end(lines))
     stop = next((i for i in range(start, len(lines)) if _BACK_MATTER.match(lines[i].text)
                  and any(prose[start:i])), len(lines))
     found = [i for i in range(start, stop) if prose[i]]
     if not found:
         return []
     return lines[found[0] : found[-1] + 1]
+
+
+# An encyclopedia infobox's labels: a section on a line of its own ("Casualties and losses | |||"),
+# or a field rendered as a list ("- Strength1: ...").
+_INFOBOX_SECTION = re.compile(
+    r"[\s|•*-]*(?:strength|casualties(?:\s+and\s+losses)?|belligerents|commanders\s+and\s+leaders|units\s+involved)"
+    r"[\s|]*", re.I)
+
+
+def infobox_end(lines: list[Line]) -> int:
+    """The index of the first line after a page's infobox (0 when it has none).
+
+    The infobox runs to its last label and the value lines under it: lines that do not read as
+    an article's paragraph (shorter than 20 words, or than 12 when they end like a sentence)."""
+    last = -1
+    inside = False
+    for index, line in enumerate(lines):
+        if _INFOBOX_SECTION.fullmatch(line.text) or _INFOBOX_FIELD.match(line.text):
+            last, inside = index, True
+            continue
+        words = len(line.text.split())
+        in_table = line.text.rstrip().endswith("|")  # a row of the infobox's table: "Ali Gibril †[6] ... | |||"
+        value = line.text[:1].isdigit()  # "150,000–200,000 troops, including ...[68]": a value, though long
+        if (words >= 20 and not in_table) or (words >= 12 and _TERMINAL.search(line.text) and not in_table and not value):
+            if inside:
+                break
+            continue
+        if inside:
+            last = index
+    return last + 1

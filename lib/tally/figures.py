@@ -23,6 +23,7 @@ import pandera.pandas as pa
 from tally import categories, dates, quantities
 from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_card, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
+from tally.infobox import infobox_figures
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
 from tally.sentences import Paragraph, paragraphs
 
@@ -47,7 +48,7 @@ FIGURES = pa.DataFrameSchema(
         "cited_outlet": pa.Column(str, nullable=True, description="news agency the article took it from"),
         "category_text": pa.Column(str, description="the words that gave the category"),
         "sentence": pa.Column(str, description="the sentence the figure stands in"),
-        "paragraph": pa.Column("Int64", description="paragraph number in the body, from 0"),
+        "paragraph": pa.Column("Int64", description="paragraph number in the body, from 0; -1 for the infobox above it"),
         "flags": pa.Column(str, description="data-quality notes, ';'-separated: malformed_number, vague, ..."),
         "claim_id": pa.Column(str, description="the same figure in several sources shares one claim"),
         "outlet": pa.Column(str, nullable=True, description="news organisation that wrote the article"),
@@ -66,6 +67,7 @@ FIGURES = pa.DataFrameSchema(
     name="figures",
 )
 _METADATA = ("outlet", "site", "published", "title", "url")
+BASIS_INFOBOX = "infobox: a summary of the whole battle, no day"
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\s+(?:[\w-]+\s+){0,3}$", re.I)
@@ -107,10 +109,10 @@ def figures_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
 
 
 def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every figure in one document (a documents-table row as a dict)."""
+    """Every figure in one document (a documents-table row as a dict): its infobox's, then its body's."""
     story = _StoryReader(document)
     body = story.paragraphs()
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = story.infobox()
     texts = [paragraph.text for paragraph in body]
     for position, paragraph in enumerate(body):
         rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4]))
@@ -141,6 +143,17 @@ class _StoryReader:
 
     def paragraphs(self) -> list[Paragraph]:
         return paragraphs(self.text, self.body_start, self.body_end)
+
+    def infobox(self) -> list[dict[str, Any]]:
+        """The figures of an encyclopedia infobox above the body (no day: an infobox sums up a battle)."""
+        return [{
+            "source": self.source, "start": found.start, "end": found.end,
+            "quantity_text": self.text[found.start : found.end], "category": found.category, "group": found.group,
+            "low": found.quantity.low, "high": found.quantity.high, "best": found.quantity.best, "unit": "people",
+            "date": None, "date_text": "", "date_basis": BASIS_INFOBOX, "attribution": found.attribution,
+            "cited_outlet": None, "category_text": found.category_text, "sentence": found.line, "paragraph": -1,
+            "flags": ";".join(dict.fromkeys(found.flags)), "claim_id": "", **self.metadata,
+        } for found in infobox_figures(self.text, self.body_start)]
 
     def read(self, paragraph: Paragraph, before: Sequence[str] = (), after: Sequence[str] = ()) -> list[dict[str, Any]]:
         """The figures of one paragraph, as table rows (`before` and `after` are the texts of the

@@ -145,6 +145,9 @@ def source_audit(document: dict[str, Any], figures: pd.DataFrame) -> SafeHTML:
              table_html(figures_table(mine), caption=f"{len(mine)} figures").markup if len(mine)
              else "<p>No figures found in this source.</p>",
              "<h4>Text, with each figure marked (hover for how it was read)</h4>",
-             highlighted_text(document["text"], mine, int(document.get("body_start") or 0),
-                              int(document.get("body_end") or len(document["text"]))).markup]
+             # from the body's start, or from the infobox above it when figures were read there
+             highlighted_text(document["text"], mine,
+                              min([int(document.get("body_start") or 0), *(int(s) for s in mine["start"])]),
+                              max([int(document.get("body_end") or len(document["text"])), *(int(e) for e in mine["end"])])
+                              ).markup]
     return SafeHTML("\n".join(parts))
