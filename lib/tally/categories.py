@@ -137,9 +137,9 @@ _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 _OBJECT_VERBS = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
-    r"claimed the lives of|left|lost|detain(?:ed|ing)|arrest(?:ed|ing))\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
+    r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|detain(?:ed|ing)|arrest(?:ed|ing))\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
 _OBJECT_CATEGORY = (
-    ("killed", re.compile(r"kill|execut|deaths|lives", re.I)), ("evacuated", re.compile(r"evacuat|flight|displac", re.I)),
+    ("killed", re.compile(r"kill|execut|deaths|lives|bodies|corpses|remains", re.I)), ("evacuated", re.compile(r"evacuat|flight|displac", re.I)),
     ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
     ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
     ("killed", re.compile(r"^lost", re.I)),  # "the group had lost 1,300 men"

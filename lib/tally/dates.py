@@ -62,10 +62,13 @@ _KINDS: tuple[_Kind, ...] = (
     _Kind("period", r"(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|so\s+far\b|to\s+date\b|this\s+(?:week|month|year)\b(?!\s+ago)",
           (_words("recent far date this"),)),
     # "since Jan 9", "since Monday", "since the start of the offensive", "since 2014": a period up to publication
+    _Kind("period", rf"since\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|of)\s+{_DAY}", (_words("since"), _MONTH_WORDS)),
     _Kind("period", rf"since\s+(?:the\s+(?:start|beginning|launch)\s+of\s+(?:the\s+|this\s+|its\s+)?(?:(?:final|last|latest|new|current|military|ground)\s+)?[\w-]+|(?:the\s+[\w-]+\s+(?:was\s+)?(?:began|started|resumed|launched|opened)"
                     rf"\s+(?:on\s+|in\s+)?)?(?:{_DAY}|(?:{_MONTH_NAMES})\b|(?:19|20)\d\d\b|{_WEEKDAY}\b))",
           (_words("since"),)),
     _Kind("days_ago", rf"(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b", (_words("ago"),)),
+    _Kind("days_before", rf"(?P<before>{_SMALL_COUNT})\s+days?\s+(?:prior|earlier|before)\b(?!\s+(?:the|to|a|an|his|her|its|their)\b)",
+          (_words("prior earlier before"), _words("day days"))),
     _Kind("vague", r"(?:last|previous|earlier\s+this|late\s+last|early\s+last)\s+(?:week|month|year|decade|summer|winter|spring|autumn|fall)\b",
           (_words("last previous this"), _words("week month year decade summer winter spring autumn fall"))),
     _Kind("vague", r"(?:at|by|towards?)\s+the\s+(?:end|start|beginning)\s+of\s+(?:the|last|this)\s+(?:year|month|week)\b",
@@ -113,6 +116,10 @@ BASIS_RELATIVE = "relative to publication"
 BASIS_SAME_DAY = "same day as the story's last dated event"
 BASIS_DAY_BEFORE = "day before the story's last dated event"
 BASIS_DAY_AFTER = "day after the story's last dated event"
+BASIS_DAYS_BEFORE = "days counted back from the story's last dated event"
+BASIS_EVENT_BEFORE_REPORT = "the day of the event, named before the month it was reported in"
+BASIS_NARRATIVE = "the day the story last named (no publication date)"
+BASIS_NARRATIVE_PERIOD = "period or relative day counted from the day the story last named (no publication date)"
 BASIS_SAID_ON = "relative to the day the quotation was given"
 BASIS_STORY_YEAR = "stated day, in the year the story last named"
 BASIS_PERIOD = "period ending at publication"
@@ -136,6 +143,7 @@ class TimeExpression:
     kind: str
     day: date | None
     basis: str
+    year: int | None = None  # the year it names as the story's year ("in January 2019"), if any
 
 
 def find_time_expressions(text: str, published: date | None, last_day: date | None = None,
@@ -160,16 +168,26 @@ def find_time_expressions(text: str, published: date | None, last_day: date | No
         day, basis = resolve(kind, match, published, last_day, story_year)
         if day is not None and kind in DAY_KINDS:
             last_day = day
-        story_year = year_named(kind, match.group()) or story_year
+        year = year_named(kind, match.group(), text[max(0, match.start() - 5) : match.start()],
+                          text[match.end() : match.end() + 2])
+        story_year = year or story_year
         found.append(TimeExpression(offset + match.start(), offset + match.end(), text[match.start():match.end()],
-                                    kind, day, basis))
+                                    kind, day, basis, year))
     return found
 
 
-def year_named(kind: str, words: str) -> int | None:
-    """The year a full date or a month and year names ("12 February 2019", "January 2019")."""
+def year_named(kind: str, words: str, before: str = "", after: str = "") -> int | None:
+    """The year a full date or a month and year names ("12 February 2019", "by January 2019"); not
+    the year of a month that is part of a name ("the November 2015 Paris attacks"), given the
+    text `before` and `after` the words."""
+    if kind == "month" and (_NAME_FOLLOWS.match(after) or _THE_BEFORE.search(before)):
+        return None
     year = _YEAR.search(words) if kind in ("date", "month") else None
     return int(year.group()) if year else None
+
+
+_NAME_FOLLOWS = re.compile(r" [A-Z]")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 
 
 def resolve(kind: str, match: re.Match, published: date | None, last_day: date | None,
@@ -191,6 +209,13 @@ def resolve(kind: str, match: re.Match, published: date | None, last_day: date |
         return (last_day + timedelta(days=1), BASIS_DAY_AFTER) if last_day else (None, BASIS_NONE)
     if kind == "same_day" and last_day:
         return last_day, BASIS_SAME_DAY
+    if kind == "days_before":
+        count = match.group("before").lower()
+        number = int(count) if count.isdigit() else _WORD_COUNTS.get(count)
+        reference = last_day or published
+        if number is None or reference is None:
+            return None, BASIS_VAGUE
+        return reference - timedelta(days=number), BASIS_DAYS_BEFORE
     if published is None:
         return None, "publication date unknown"
     if kind == "period":
@@ -251,4 +276,4 @@ def nearest(expressions: list[TimeExpression], start: int, end: int, text: str =
     return min(expressions, key=distance, default=None)
 
 
-_CLAUSE_SEPARATOR = re.compile(r";|,\s*(?:and|while|but|whereas)\b")
+_CLAUSE_SEPARATOR = re.compile(r";|,\s*(?:and|while|but|whereas|with)\b")

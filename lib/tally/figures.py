@@ -75,9 +75,9 @@ _THERE_BEFORE = re.compile(r"\bthere\b[^.]*$", re.I)
 _ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*(?:or|maybe|perhaps|possibly)\s+more\b,?")  # "5,000, maybe more" leaves the top open
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
-_PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?$", re.I)
+_PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+){0,2}$", re.I)
 # "has displaced 7,000": a verb in the present perfect just before the number
-_PERFECT_BEFORE = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+(?:ed|en|t)\s+$", re.I)
+_PERFECT_BEFORE = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+(?:ed|en|t)\s+[\'‘“\"]?$", re.I)
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
 
@@ -133,7 +133,9 @@ class _StoryReader:
         self.speech = SpeechReader(own_outlet=self.metadata["outlet"], text=self.text)
         self.insurgent = categories.main_insurgent(self.text[self.body_start : self.body_end])
         self.last_day: date | None = None
-        self.story_year: int | None = None
+        # A page with no publication date (an encyclopedia's) gives its year above the body first
+        # ("Date: 20 August – 2 September 2017", "Part of the Iraq War (2014–present)").
+        self.story_year: int | None = _front_matter_year(self.text[: self.body_start]) if self.published is None else None
         self.last_figure: dict[str, Any] | None = None  # for "A further 300 followed on Saturday."
         self.previous_context: dates.TimeExpression | None = None
         self.previous_speaker: str | None = None
@@ -159,6 +161,7 @@ class _StoryReader:
         """The figures of one paragraph, as table rows (`before` and `after` are the texts of the
         paragraphs around it, nearest last and first)."""
         events = self.speech.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
+        carried_day = self.last_day  # the day the story named last before this paragraph
         # A tweet embedded in the page: its words are its author's, and "today" is the day it was posted.
         signoff = tweet_signoff(after[0]) if after else None
         if signoff is None and before and before[-1].startswith("@"):
@@ -181,7 +184,7 @@ class _StoryReader:
                      for t in dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start,
                                                           paragraph.words, self.story_year)]
         self.last_day = next((t.day for t in reversed(times) if t.day and t.kind in dates.DAY_KINDS), self.last_day)
-        self.story_year = next(filter(None, (dates.year_named(t.kind, t.text) for t in reversed(times))),
+        self.story_year = next(filter(None, (t.year for t in reversed(times))),
                                self.story_year)
         first_speech = next((e for e in events if e.speaker), None)
         continues = bool(first_speech and self.previous_speaker and first_speech.speaker == self.previous_speaker
@@ -201,6 +204,8 @@ class _StoryReader:
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes, self.heading_day)
+                if said_on is None and when[0] is None:  # no publication date: the narrative's own "now"
+                    when = _narrative_date(when, start, sentence, times, carried_day, self.story_year)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
@@ -341,6 +346,10 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
         until = _period_end(in_sentence, sentence)
         if until is not None:  # "by 3 March, 10,000 had left since the evacuations began": up to 3 March
             return until.day, f"{chosen.text} (by {until.text})", dates.BASIS_PERIOD_TO_DAY
+    if chosen is not None and chosen.kind == "month":
+        event = _event_day_before(chosen, times, sentence, start)
+        if event is not None:  # "on 18 March, an airstrike killed ... according to a report in November 2021"
+            return event.day, event.text, dates.BASIS_EVENT_BEFORE_REPORT
     if chosen is not None:
         said = _day_said(chosen, in_sentence, quotes, published)
         return (said, chosen.text, dates.BASIS_SAID_ON) if said else (chosen.day, chosen.text, chosen.basis)
@@ -352,6 +361,59 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
                 or found["perfect_object"]):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
+
+
+def _narrative_date(when: tuple[date | None, str, str], start: int, sentence, times: list[dates.TimeExpression],
+                    carried_day: date | None, story_year: int | None) -> tuple[date | None, str, str]:
+    """The day of a figure in a story with no publication date (an encyclopedia's account), whose
+    "now" is the last day it named before the figure: "On 13 February, ... 425 civilians within the
+    past 24 hours" is 13 February; a figure with no time words is on the day last named ("a day named
+    in a paragraph dates the figures under it until another day is named"). A vague period ("in
+    recent years") or a month stays without a day."""
+    named = [t for t in times if t.day and t.kind in dates.DAY_KINDS and t.end <= start]
+    now = named[-1].day if named else carried_day
+    if now is None:
+        return when
+    in_sentence = [t for t in times if sentence.start <= t.start < sentence.end]
+    chosen = dates.nearest(in_sentence, start, start + 1, sentence.text, sentence.start)
+    if chosen is None:
+        earlier = [t for t in times if t.end <= sentence.start]
+        chosen = earlier[-1] if earlier else None
+    if chosen is None:
+        return now, "", dates.BASIS_NARRATIVE
+    if chosen.kind in ("period", "today", "yesterday", "days_ago", "weekday", "day_before"):
+        again = dates.find_time_expressions(chosen.text, now, now, story_year=story_year)
+        if again and again[0].day:
+            return again[0].day, chosen.text, dates.BASIS_NARRATIVE_PERIOD
+    return when
+
+
+_FRONT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DATE_FIELD = re.compile(r"^[\s•*-]*(?:date|time)\d?\s*:?\s*(?P<value>.*)$", re.I | re.M)
+
+
+def _front_matter_year(front: str) -> int | None:
+    """The year a page states above its body: its infobox's date field, else the first year there."""
+    field = _DATE_FIELD.search(front)
+    for text in ((field.group("value"),) if field else ()) + (front,):
+        year = _FRONT_YEAR.search(text)
+        if year:
+            return int(year.group())
+    return None
+
+
+def _event_day_before(month: dates.TimeExpression, times: list[dates.TimeExpression], sentence,
+                      start: int) -> dates.TimeExpression | None:
+    """A day named earlier in the paragraph that a later month ("revealed in November 2021") comes
+    after: the month is when the figure was reported, the day when it happened."""
+    year = _FRONT_YEAR.search(month.text)
+    days = [t for t in times if t.day and t.kind == "date" and t.end <= start and t.end <= month.start]
+    if not days or year is None:
+        return None
+    day = days[-1]
+    named = dates.find_time_expressions(month.text.split()[-2] + " 1 " + year.group(), None)
+    first_of_month = named[0].day if named else None
+    return day if first_of_month and first_of_month > day.day else None
 
 
 def _period_end(in_sentence: list[dates.TimeExpression], sentence) -> dates.TimeExpression | None:
