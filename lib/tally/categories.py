@@ -48,7 +48,9 @@ PEOPLE_PARTICIPLES = re.compile(
     r"(?:more )?(?:(?:who|that) (?:had |have |has )?)?(?:were |are |have been |had been )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
     r"evacuated|captured|arrested|detained|surrendered)\b"
     # verbs only people do: "more than 5,000 came out yesterday"
-    r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b",
+    r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b"
+    # a headline's present tense: "Hundreds Escape Besieged Town", "Thousands Flee", "Dozens Die"
+    r"|(?:more )?(?:flee|escape|die|surrender|pour out|stream out)\b",
     re.I)
 
 # Armed groups as reporters name them, with the short name used for the group column
@@ -201,7 +203,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
             best = (gap, trigger)
     strength = _strength_cue(window)
     if best and not (strength is not None and strength <= best[0] and noun_class == "armed"):
-        return _allowed(best[1].category, noun_class), window[best[1].start : best[1].end]
+        words = window[best[1].start : best[1].end]
+        return _allowed(best[1].category, noun_class, words), words
     if noun_class == "armed" and (strength is not None or _POSSESSION.search(before)):
         return "strength", "has" if strength is None else "at large"
     if _EXISTENTIAL.search(before):
@@ -209,6 +212,7 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     return OTHER, ""
 
 
+_EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu", re.I)
 _STRENGTH_RIGHT = re.compile("|".join(_TRIGGERS["strength"]), re.I)
 
 
@@ -217,8 +221,11 @@ def _strength_cue(window: str) -> int | None:
     return len(window[: match.start()].split()) if match else None
 
 
-def _allowed(category: str, noun_class: str) -> str:
-    """Troops deployed are not figures; only what happened to them is."""
+def _allowed(category: str, noun_class: str, words: str = "") -> str:
+    """Troops deployed are not figures; only what happened to them is. Troops that withdraw are a
+    deployment ending, but troops or personnel evacuated or airlifted out were taken to safety."""
+    if noun_class == "troops" and category == "evacuated" and _EVACUATION_VERB.search(words):
+        return category
     if noun_class == "troops" and category in ("remaining", "strength", "evacuated"):
         return OTHER
     if category == "strength" and noun_class not in ("armed", "none"):
@@ -430,7 +437,7 @@ def subject_casualties(sentence: str) -> str | None:
 
 # Nouns that say what happened by themselves: "100 bodies were found".
 NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
-                 "deaths": "killed"}
+                 "deaths": "killed", "refugees": "evacuated", "corpses": "killed"}
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at)\s+\W*$", re.I)
 _PART_OF = re.compile(r"\b(?:including|among them|of whom|of them|among whom)\s+(?:at least\s+|some\s+)?\W*$", re.I)
 

@@ -25,7 +25,8 @@ from tally.attribution import Attribution, Speech, SpeechReader, attribute, twee
 from tally.categories import CATEGORIES, OTHER
 from tally.infobox import infobox_figures
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
-from tally.sentences import Paragraph, paragraphs
+from tally.capture import split_lines
+from tally.sentences import Paragraph, paragraphs, words_of
 
 _NULLABLE_INT = {"dtype": "Int64", "nullable": True}
 
@@ -68,6 +69,9 @@ FIGURES = pa.DataFrameSchema(
 )
 _METADATA = ("outlet", "site", "published", "title", "url")
 BASIS_INFOBOX = "infobox: a summary of the whole battle, no day"
+BASIS_HEADLINE = "headline: the news of the publication day"
+# "Pentagon: 19,000 More Evacuated", "Rights Group: More Than 600 Killed": a headline that credits its speaker
+_HEADLINE_SPEAKER = re.compile(r"(?P<who>[A-Z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3}):\s+(?=\S)")
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\s+(?:[\w-]+\s+){0,3}$", re.I)
@@ -112,7 +116,7 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every figure in one document (a documents-table row as a dict): its infobox's, then its body's."""
     story = _StoryReader(document)
     body = story.paragraphs()
-    rows: list[dict[str, Any]] = story.infobox()
+    rows: list[dict[str, Any]] = story.infobox() + story.headlines()
     texts = [paragraph.text for paragraph in body]
     for position, paragraph in enumerate(body):
         rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4]))
@@ -156,6 +160,31 @@ class _StoryReader:
             "cited_outlet": None, "category_text": found.category_text, "sentence": found.line, "paragraph": -1,
             "flags": ";".join(dict.fromkeys(found.flags)), "claim_id": "", **self.metadata,
         } for found in infobox_figures(self.text, self.body_start)]
+
+    def headlines(self) -> list[dict[str, Any]]:
+        """The figures of the headline above the body, and of its repeats (a video's or a share card's
+        title): a headline's figure counts like any other. Headline grammar drops the auxiliaries
+        ("5,000 Evacuated") and reports the news of the day: with no time words, its figure is dated
+        at publication. "Pentagon: 19,000 More Evacuated" is the Pentagon's."""
+        title = self.metadata.get("title")
+        if not title or self.body_start == 0:
+            return []
+        rows: list[dict[str, Any]] = []
+        wanted = " ".join(str(title).split()).lower()
+        for line in split_lines(self.text[: self.body_start]):
+            if " ".join(line.text.split()).lower() != wanted:
+                continue
+            paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
+            credited = _HEADLINE_SPEAKER.match(line.text)
+            for row in self.read(paragraph):
+                if row["date"] is None and self.published is not None:
+                    row.update(date=self.published, date_basis=BASIS_HEADLINE)
+                if row["attribution"] is None and credited:
+                    row["attribution"] = self.speech.speaker_named(credited.group("who")).speaker if (
+                        self.speech.speaker_named(credited.group("who"))) else None
+                rows.append(row)
+        self.last_figure = None  # the body's first figure does not continue the headline's
+        return rows
 
     def read(self, paragraph: Paragraph, before: Sequence[str] = (), after: Sequence[str] = ()) -> list[dict[str, Any]]:
         """The figures of one paragraph, as table rows (`before` and `after` are the texts of the
@@ -205,7 +234,7 @@ class _StoryReader:
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes, self.heading_day)
                 if said_on is None and when[0] is None:  # no publication date: the narrative's own "now"
-                    when = _narrative_date(when, start, sentence, times, carried_day, self.story_year)
+                    when = _narrative_date(when, start, times, carried_day, self.story_year)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
@@ -363,7 +392,7 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
     return None, "", dates.BASIS_NONE
 
 
-def _narrative_date(when: tuple[date | None, str, str], start: int, sentence, times: list[dates.TimeExpression],
+def _narrative_date(when: tuple[date | None, str, str], start: int, times: list[dates.TimeExpression],
                     carried_day: date | None, story_year: int | None) -> tuple[date | None, str, str]:
     """The day of a figure in a story with no publication date (an encyclopedia's account), whose
     "now" is the last day it named before the figure: "On 13 February, ... 425 civilians within the
@@ -374,13 +403,11 @@ def _narrative_date(when: tuple[date | None, str, str], start: int, sentence, ti
     now = named[-1].day if named else carried_day
     if now is None:
         return when
-    in_sentence = [t for t in times if sentence.start <= t.start < sentence.end]
-    chosen = dates.nearest(in_sentence, start, start + 1, sentence.text, sentence.start)
-    if chosen is None:
-        earlier = [t for t in times if t.end <= sentence.start]
-        chosen = earlier[-1] if earlier else None
-    if chosen is None:
+    if not when[1]:  # no time words for the figure
         return now, "", dates.BASIS_NARRATIVE
+    chosen = next((t for t in times if t.text == when[1]), None)  # the expression `_date_for` chose
+    if chosen is None:
+        return when
     if chosen.kind in ("period", "today", "yesterday", "days_ago", "weekday", "day_before"):
         again = dates.find_time_expressions(chosen.text, now, now, story_year=story_year)
         if again and again[0].day:
