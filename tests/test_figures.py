@@ -473,7 +473,8 @@ def test_it_said_with_no_body_named_before_reads_the_figure_without_a_speaker():
         ("According to figures from the UN, 60,000 people have fled.", "United Nations (UN)", None),
         ("According to the latest UN figures, 60,000 people have fled.", "United Nations (UN)", None),
         ("UN figures show that 60,000 people have fled.", "United Nations (UN)", None),
-        ("Some 500 fighters surrendered, according to a tally by AFP.", None, "AFP"),
+        # an agency that is the source quoted is the speaker as well as the cited outlet
+        ("Some 500 fighters surrendered, according to a tally by AFP.", "AFP", "AFP"),
         ("According to Kurdish officials speaking on condition of anonymity, 500 fighters surrendered.",
          "Kurdish officials", None),
     ],

@@ -35,7 +35,8 @@ _VERBS = (
     "stated|states|estimated|estimates|estimate|claimed|claims|announced|announces|confirmed|confirms|"
     "acknowledged|acknowledges|explained|suggested|suggests|suggest|cautioned|cautions|caution|insisted|"
     "indicated|revealed|reveals|voiced|wrote|writes|posted|believe|believes|believed|put|puts|counted|"
-    "recorded|documented|disclosed|alleged|quoted|asserted|observed|show|shows|showed"
+    "recorded|documented|disclosed|alleged|quoted|asserted|observed|show|shows|showed|affirmed|affirms|"
+    "concluded|concludes"
 )
 _VERB_WORDS = frozenset(_VERBS.split("|"))
 _AUXILIARY_WORDS = ("has", "have", "had", "also", "later", "then", "previously", "earlier", "reportedly", "separately")
@@ -46,7 +47,12 @@ _INVERTED = re.compile(
     r"[,.!?]?[\"”’]\s*(?P<verb>said|says|added|adds|noted|notes|told|wrote|warned|tweeted)\s+"
     r"(?P<who>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*|[a-z-]+)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
-_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<who>[^,.;:“”\"]{3,80})", re.I)
+# "according to X", and "..., per the SDF." (per followed by a name, not "per day")
+_ACCORDING = re.compile(r"(?:\baccording\s+to|,\s*per(?=\s+(?:the\s|[A-Z])))\s+(?P<who>[^,.;:“”\"]{3,80})", re.I)
+# "the SDF released their figures", "the ministry issued a new toll": a body publishing its count speaks
+_RELEASED = re.compile(
+    r"\b(?:released|published|issued|put\s+out)\s+(?:(?:their|its|his|her|a|an|the|new|latest|updated|own|final|"
+    r"official|daily|weekly)\s+){0,3}(?:figures|statistics|data|report|tally|toll|count|numbers|statement|estimates?)\b", re.I)
 _CITING = re.compile(
     rf"\bciting\s+(?P<who>[^,;]{{2,90}}?),\s*(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s*\([A-Z]+\))?\s+"
     rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
@@ -56,7 +62,8 @@ _DATELINE = re.compile(rf"^[A-Z][A-Za-z0-9 .,'/-]{{2,60}}\((?P<outlet>{_OUTLET_A
 # Where a speaker's noun phrase starts, reading leftwards from its verb: after a stop,
 # a comma or quotation mark, or a word that opens a clause. Two patterns rather than one
 # alternation, so that the engine can skip to the next punctuation mark or word start.
-_CLAUSE_PUNCTUATION = re.compile(r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|[,;:“”\"(—–]|\s-(?=\s))\s*")  # " - ": a dateline's end
+_CLAUSE_PUNCTUATION = re.compile(  # a bracketed acronym inside a name ("the ... Affairs (OCHA) for Syria") opens none
+    r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|[,;:“”\"—–]|\((?![A-Z][A-Za-z.&-]{1,12}\))|\s-(?=\s))\s*")  # " - ": a dateline's end
 _CLAUSE_WORD = re.compile(  # for case-folded text
     r"\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
     r"since|if|and\s+that|where|which|who)\b\s*")
@@ -80,17 +87,22 @@ _ACRONYM_AT_END = re.compile(r"\s*\(([A-Z][A-Za-z.&]{1,12})\)\s*$")
 _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # "Adnan Afrin, an SDF commander, said", "An official, who asked not to be named, said":
 # the speaker is the phrase before the aside.
-_ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which)\s[^,;:“”\"]{2,80},\s*$", re.I)
+_ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which|one\s+of|with|citing)\s[^,;:“”\"]{2,80},\s*$", re.I)
+# "Syrian state media, citing local sources, reported": the source cited is who is quoted
+_CITING_ASIDE = re.compile(r",\s*citing\s+(?P<who>[^,;:“”\"]{2,80}),\s*$", re.I)
 _RELATIVE_AT_END = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|later)\s+)*$", re.I)
 _SPEAKER_NOUNS = re.compile(
     r"\b(?:officials?|sources?|spokes(?:man|woman|person)|commanders?|officers?|reports?|estimates?|agency|ministry|"
     r"statement|observatory|monitor|group|intelligence|military|army|police|authorities|council|committee|"
     r"envoy|minister|president|leaders?(?:ship)?|analysts?|witness(?:es)?|residents?|activists?|diplomats?|"
     r"coalition|government|office|forces|command|pentagon|media|press|experts?|chief|governor|mayor|"
-    r"department|medics?|doctors?|organi[sz]ation|observers?)\b", re.I)
+    r"department|medics?|doctors?|organi[sz]ation|observers?|drivers|workers|survivors|volunteers|rescuers|"
+    r"refugees|evacuees|villagers|teams?|investigation|inquiry|survey|study|researchers?|nurses|journalists?|"
+    r"reporters?|correspondents?|rangers|staff|personnel|families|relatives|fighters)\b", re.I)
 _PLURAL_SPEAKER = re.compile(
     r"\b(?:officials|sources|reports|estimates|commanders|officers|authorities|leaders|analysts|witnesses|"
-    r"residents|activists|diplomats|experts|medics|doctors|observers|monitors|people|lawmakers|troops)\b", re.I)
+    r"residents|activists|diplomats|experts|medics|doctors|observers|monitors|people|lawmakers|troops|drivers|"
+    r"workers|survivors|volunteers|rescuers|refugees|evacuees|villagers|researchers|nurses|journalists|families)\b", re.I)
 _ROLE_WORDS = re.compile(
     r"\b(spokes(?:man|woman|person)|official|commander|officer|minister|envoy|president|adviser|advisor|chief|"
     r"leader|general|director|head|analyst|researcher|governor|mayor|ambassador|secretary)\b", re.I)
@@ -208,8 +220,13 @@ class SpeechReader:
                 speaker, kind = self._resolve(match.group("who"))
                 if speaker or kind == "outlet":  # not "..., said the final push had been delayed"
                     found.append((match.start("verb"), match.end(), match.group("who"), False, None))
-        for match in (_ACCORDING.finditer(paragraph_text) if "according" in lowered else ()):
+        for match in (_ACCORDING.finditer(paragraph_text) if "according" in lowered or " per " in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, None))
+        for match in (_RELEASED.finditer(paragraph_text) if "released" in lowered or "published" in lowered
+                      or "issued" in lowered else ()):
+            subject = _subject_before(paragraph_text, match.start())
+            if subject:
+                found.append((match.start(), match.end(), subject, False, None))
         verbs = _speech_verbs(paragraph_text, words)
         for verb_start, verb_end, phrase_start, pluperfect in verbs:
             if any(start <= verb_start < end for start, end, *_ in found):
@@ -252,8 +269,8 @@ class SpeechReader:
             outlet_name = speaker
             if outlet_name == self.own_outlet:
                 speaker, kind = outlet_name, "organisation"
-            else:
-                speaker, outlet = None, outlet_name
+            else:  # "according to The New York Times", "Reuters reported": the agency is the source quoted
+                speaker, outlet = outlet_name, outlet_name
                 self.last["organisation"] = Speech(offset + start, offset + end, outlet_name, "organisation", outlet_name)
         if outlet is None and kind in ("person", "group") and speaker:
             previous = self.last.get(kind)
@@ -263,7 +280,9 @@ class SpeechReader:
 
     def _resolve(self, who: str) -> tuple[str | None, str]:
         """Who a speaker phrase means: a pronoun, a role, a short name, a full name, a body or an outlet."""
-        who = _speaker_behind(re.sub(r"\s+", " ", who).strip(" ,"))
+        who = _speaker_behind(_noun_phrase_of(re.sub(r"\s+", " ", who).strip(" ,")))
+        if not who:
+            return None, "none"
         lowered = who.lower().removeprefix("the ")
         if lowered in _OUTLET_BY_ALIAS:
             return _OUTLET_BY_ALIAS[lowered], "outlet"
@@ -272,6 +291,9 @@ class SpeechReader:
         if lowered in _PRONOUNS:
             kind = _PRONOUNS[lowered]
             previous = self.last.get(kind) or (self.last.get("person") if kind == "group" else None)
+            body = self.last.get("organisation") if kind == "group" else None
+            if body is not None and (previous is None or body.start > previous.start):
+                previous = body  # "the SDF released ... They put their casualties at ...": bodies are "they" too
             if kind == "organisation" and previous is None:
                 return None, "none"  # "it said" with no body named before: no one to quote (was a KeyError)
             return (previous.speaker, previous.speaker_kind) if previous else (None, kind)
@@ -286,7 +308,7 @@ class SpeechReader:
             for person in reversed(list(self.people)):
                 if role.group(1).lower() in self.people[person]:
                     return person, "person"
-        if len(who.split()) > 9:
+        if len(who.split()) > (16 if "(" in who else 9):  # a long name with its acronym may run longer
             return None, "none"
         cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
         cleaned = re.sub(r"\s+(?:issued|published|released|cited|quoted)\b.*$", "", cleaned)
@@ -356,6 +378,9 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
             continue  # part of a longer token ("said2")
         if _ARTICLE_BEFORE.search(paragraph, max(0, start - 5), start):
             continue  # "an estimated 20 fighters": an adjective, not speech
+        if (paragraph[start].isupper() and start and paragraph[start - 1] == " "
+                and paragraph[start - 2 : start - 1] not in ".!?:\"“" and not _in_title_case(paragraph)):
+            continue  # "the United States": a capital inside a sentence starts a name (not in "UN Says 300 Fled")
         before = paragraph[max(0, start - 60):start]
         auxiliaries = None
         if before[-1:].isspace() and before.rstrip().lower().endswith(_AUXILIARY_WORDS):  # cheap test first
@@ -364,6 +389,15 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
         pluperfect = bool(auxiliaries and re.match(r"had\b", auxiliaries.group(), re.I))
         found.append((start, end, phrase_start, pluperfect))
     return found
+
+
+_SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
+
+
+def _in_title_case(text: str) -> bool:
+    """Whether `text` is written as a headline, its words capitalised ("UN Says 300 Fled Example Town")."""
+    words = [word for word in text.split() if word[:1].isalpha() and word.lower() not in _SMALL_WORDS]
+    return len(words) >= 3 and sum(word[:1].islower() for word in words) <= len(words) // 5
 
 
 @lru_cache(maxsize=1024)
@@ -391,10 +425,12 @@ def _subject_before(paragraph: str, verb_start: int) -> str | None:
         aside = None if named else _ASIDE_AT_END.search(window)
         if named:
             subject = named.group("who")
+        elif aside and _CITING_ASIDE.match(window, aside.start()):
+            subject = _CITING_ASIDE.match(window, aside.start()).group("who").strip()
         elif aside:
             window = window[: aside.start()]
             subject = window[_clause_start(window):].strip()
-    if not subject or len(subject.split()) > 10:
+    if not subject or len(subject.split()) > (16 if "(" in subject else 10):
         return None
     return subject
 
@@ -431,6 +467,31 @@ def _speaker_behind(who: str) -> str:
         return who
     paper = _PAPER_FROM.match(who) or _PAPER_OF.match(who)
     return paper.group("who").strip() if paper else who
+
+
+_TRAILING_AUXILIARIES = re.compile(
+    r"(?:\s+(?:did|does|do|would|will|could|can|may|might|must|should|is|are|was|were|not|n't|also|still|"
+    r"had|has|have))+\s*$", re.I)
+_LEADING_TIME = re.compile(
+    r"^(?:(?:on|late|early|by|last)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today)"
+    r"(?:\s+(?:morning|afternoon|evening|night))?,?\s+|^on\s+\d{1,2}\s+[a-z]+,?\s+|^on\s+[a-z]+\s+\d{1,2},?\s+", re.I)
+# Speech verbs that cannot be nouns ("reports", "estimates" and "claims" can): one inside a speaker's
+# words means they hold a clause.
+_CLAUSE_VERBS = frozenset(word for word in _VERB_WORDS if word.endswith("ed") or word in ("said", "told", "wrote"))
+_NOT_A_SUBJECT = re.compile(r"^(?:there|here|it\s+(?:is|was)|this|that|these|those)\b", re.I)
+
+
+def _noun_phrase_of(who: str) -> str:
+    """The noun phrase of a speaker's words, not a clause around it: "U.S. officials affirmed they
+    did not" -> "they"; "On Monday the SDF" -> "the SDF"; "There are" -> ""."""
+    who = _LEADING_TIME.sub("", _TRAILING_AUXILIARIES.sub("", who))
+    words = who.split()
+    verbs = [i for i, word in enumerate(words) if word.lower() in _CLAUSE_VERBS]
+    if verbs and len(words) > 1:
+        who = " ".join(words[verbs[-1] + 1 :])
+    if _NOT_A_SUBJECT.match(who) or who.endswith(("'s", "’s")):
+        return ""  # "There are ...", "Wednesday's report": no one
+    return who
 
 
 def _clause_start(window: str) -> int:

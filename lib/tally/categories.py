@@ -80,6 +80,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\b(?:have been|has been|had been|were|was|being) (?:bused|bussed|trucked|ferried) (?:to|from|out|away)\b", r"\b(?:walked|came|got|trickled) out\b",
         r"\bdisplaced\b", r"\bairlift(?:ed|ing)?\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
         r"\barriv(?:ed|ing|e|es)\b", r"\b(?:taken|brought|moved|led) to safety\b",
+        r"\breach(?:ed|ing|es)? (?:the |a )?(?:camps?|safety|border|shelters?|screening)\b",
         r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
         # "7,000 people left on Wednesday"; not "left in the town" (still there) or "left 20 dead"
         r"\bleft(?= (?:on|at|overnight|yesterday|today|early|late|during|through|via|for|by|from|aboard|after|"
