@@ -63,7 +63,8 @@ _DATELINE = re.compile(rf"^[A-Z][A-Za-z0-9 .,'/-]{{2,60}}\((?P<outlet>{_OUTLET_A
 # a comma or quotation mark, or a word that opens a clause. Two patterns rather than one
 # alternation, so that the engine can skip to the next punctuation mark or word start.
 _CLAUSE_PUNCTUATION = re.compile(  # a bracketed acronym inside a name ("the ... Affairs (OCHA) for Syria") opens none
-    r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|[,;:“”\"—–]|\((?![A-Z][A-Za-z.&-]{1,12}\))|\s-(?=\s))\s*")  # " - ": a dateline's end
+    r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|(?<=[\s(][A-Z]{2})[A-Z]*\.\s(?=[A-Z])|[,;:“”\"—–]|\((?![A-Z][A-Za-z.&-]{1,12}\))"
+    r"|\s-(?=\s))\s*")  # "... to the SDF. The UN said": an acronym may end a sentence ("U.S." does not)  # " - ": a dateline's end
 _CLAUSE_WORD = re.compile(  # for case-folded text
     r"\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
     r"since|if|and\s+that|where|which|who)\b\s*")
@@ -544,6 +545,7 @@ _LABEL_BY_NAME = {name.replace(".", "").lower(): body.label for body in reversed
 _BODY_NAME = re.compile(
     r"(?:the\s+)?(?:[\w.]+-(?:based|backed|led|run|funded)\s+|state-run\s+|Kurdish\s+|U\.?S\.?\s+)*"
     r"(?P<name>.+?)(?:\s*\((?P<short>[A-Z]{2,})\))?", re.I)
+_REGION_AFTER = re.compile(r"\s+(?:for|in)\s+[A-Z][\w-]+$")  # "the ... Affairs (OCHA) for Syria": its office there
 _BODY_STAFF = r"spokes(?:man|woman|person)|officials?|commanders?|officers?|sources?"
 _ROLE_FOR_BODY = re.compile(  # "a spokesman for the SDF"
     rf"(?:an?\s+|the\s+)?(?P<role>{_BODY_STAFF})\s+(?:for|of|with|from|in)\s+(?P<body>.+)", re.I)
@@ -560,12 +562,13 @@ def known_body_label(phrase: str) -> str | None:
     if role:
         label = known_body_label(role.group("body"))
         return f"{label} {role.group('role').lower()}" if label else None
-    match = _BODY_NAME.fullmatch(phrase.strip())
-    if match is None:
-        return None
-    for name in (match.group("short"), match.group("name")):
-        if name and name.replace(".", "").lower() in _LABEL_BY_NAME:
-            return _LABEL_BY_NAME[name.replace(".", "").lower()]
+    for candidate in (phrase.strip(), _REGION_AFTER.sub("", phrase.strip())):
+        match = _BODY_NAME.fullmatch(candidate)
+        if match is None:
+            continue
+        for name in (match.group("short"), match.group("name")):
+            if name and name.replace(".", "").lower() in _LABEL_BY_NAME:
+                return _LABEL_BY_NAME[name.replace(".", "").lower()]
     return None
 
 

@@ -38,14 +38,15 @@ CIVILIAN_NOUNS = {
     "casualties", "survivors", "students", "workers", "journalists", "doctors", "medics", "foreigners", "nationals",
     "citizens", "inhabitants", "individuals", "others", "non-combatants", "noncombatants", "villagers", "infants",
     "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "relatives", "dependents", "youths",
-    "deaths", "fatalities",
+    "deaths", "fatalities", "heroes", "shoppers", "passers-by", "bystanders", "guests", "mourners", "expatriates", "passengers", "pilgrims", "worshippers", "protesters",
 }
 PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
 # Containers counted instead of people: "46 truckloads of men, women and children".
 UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "trucks", "convoys", "vehicles", "lorries"}
 # Words that count the people of a noun named before them: "12 killed", "10 wounded".
 PEOPLE_PARTICIPLES = re.compile(
-    r"(?:more )?(?:(?:who|that) (?:had |have |has )?)?(?:were |are |have been |had been )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
+    r"(?:more )?(?:of (?:them|whom|those) )?(?:(?:who|that) (?:had |have |has )?)?(?:were |are |was |is |have been |had been |has been )?"
+    r"(?:found )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
     r"evacuated|captured|arrested|detained|surrendered)\b"
     # verbs only people do: "more than 5,000 came out yesterday"
     r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b"
@@ -103,7 +104,10 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "remaining": (
         r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
         r"\bremain(?:s|ed)?(?=\s*[.,;:]|$)",  # "where an estimated 5,000 militants remain."
-        r"\bholed up\b", r"\btrapped\b", r"\bbesieged\b", r"\brefus(?:ed|ing|e|es) to (?:surrender|leave|give)\w*",
+        r"\bholed up\b", r"\btrapped\b", r"\bbesieged\b", r"\bencircled\b", r"\bsurrounded\b",
+        r"\b(?:still )?present (?:in|at|inside)\b", r"\bpresent(?=\s*[.,;:)\"”]|$)",
+        r"\bremain(?:ed|s)? (?:as of|until|at)\b", r"\bresid(?:ed|ing|es|e) in\b",
+        r"\b(?:still|being) held\b", r"\bheld (?:captive|hostage)\b", r"\brefus(?:ed|ing|e|es) to (?:surrender|leave|give)\w*",
         r"\byet to (?:surrender|leave|give up)\b", r"\b(?:were|are|was|is) left (?:to|in|inside)\b",
         r"\bleft (?:inside|behind|in (?:the |this |that )?(?:town|city|village|enclave|pocket|area|besieged|last|tiny|"
         r"shrinking|camp))\b",
@@ -120,7 +124,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 _EXISTENTIAL = re.compile(
     r"\bthere (?:(?:could|may|might|would|will|must)(?: still)? be|(?:are|were|is|was)(?: still)?)\s+\W*$", re.I)
 # Possession just before a number: "IS still has tens of thousands of fighters", "could have 30,000 followers".
-_POSSESSION = re.compile(r"\b(?:has|have|had|command|commands|boasts?|musters?|fields?|could\s+muster)\s+(?:as many as\s+|up to\s+|some\s+)?\W*$", re.I)
+_POSSESSION = re.compile(r"\b(?:has|have|had|command|commands|boasts?|musters?|fields?|could\s+muster|consist(?:s|ed)?\s+of|"
+                         r"comprised?|number(?:s|ed)?|totall?ed)\s+(?:as many as\s+|up to\s+|some\s+)?\W*$", re.I)
 
 
 
@@ -138,14 +143,18 @@ _TRIGGER = re.compile(
 _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 # Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
 _OBJECT_VERBS = re.compile(
-    r"\b(?:kill(?:ed|ing|s)?|evacuat(?:ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
+    r"\b(?:kill(?:ed|ing|s)?|evacuat(?:e|ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
-    r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|detain(?:ed|ing)|arrest(?:ed|ing))\s+(?:the |some |at least |an estimated |about |more than |nearly )?\W*$", re.I)
+    r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|losing|detain(?:ed|ing)|arrest(?:ed|ing)|"
+    r"transport(?:ed|ing)|airlift(?:ed|ing)|flew out|fl(?:ew|own) out|ferr(?:ied|ying)|bus(?:s)?ed|truck(?:ed|ing))\s+"
+    r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
+    r"roughly|over|up to)\s+){0,2}\W*$", re.I)
 _OBJECT_CATEGORY = (
-    ("killed", re.compile(r"kill|execut|deaths|lives|bodies|corpses|remains", re.I)), ("evacuated", re.compile(r"evacuat|flight|displac", re.I)),
+    ("killed", re.compile(r"kill|execut|deaths|lives|bodies|corpses|remains", re.I)),
+    ("evacuated", re.compile(r"evacuat|flight|displac|transport|airlift|flew|flown|ferr|bus|truck", re.I)),
     ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
     ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
-    ("killed", re.compile(r"^lost", re.I)),  # "the group had lost 1,300 men"
+    ("killed", re.compile(r"^los[ti]", re.I)),  # "the group had lost 1,300 men", "while losing two"
     (OTHER, re.compile(r"detain|arrest", re.I)),  # what happened to them, though none of the categories
 )
 _NUMBER_NEXT = re.compile(
@@ -192,9 +201,12 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
             if pattern.search(obj.group()):
                 if category == "killed" and obj.group().lower().startswith("left"):
                     break  # "left 20 dead" reads from the words after the number
-                return _allowed(category, noun_class), obj.group().strip()
+                return _not_yet(_allowed(category, noun_class), before[: obj.start()], noun_class), obj.group().strip()
     clause_end = _CLAUSE_BREAK.search(after)
     window = after[: clause_end.start()] if clause_end else after
+    next_figure = _NEXT_FIGURE.search(window)
+    if next_figure:  # "5,000 fighters, 1,306 militants killed": the verb after the next number is that number's
+        window = window[: next_figure.start()]
     best: tuple[int, Trigger] | None = None
     for trigger in find_triggers(window):
         if _NUMBER_NEXT.match(window, trigger.end):
@@ -205,7 +217,7 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     strength = _strength_cue(window)
     if best and not (strength is not None and strength <= best[0] and noun_class == "armed"):
         words = window[best[1].start : best[1].end]
-        return _allowed(best[1].category, noun_class, words), words
+        return _not_yet(_allowed(best[1].category, noun_class, words), window[: best[1].start], noun_class), words
     if noun_class == "armed" and (strength is not None or _POSSESSION.search(before)):
         return "strength", "has" if strength is None else "at large"
     if _EXISTENTIAL.search(before):
@@ -213,7 +225,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     return OTHER, ""
 
 
-_EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu", re.I)
+_EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu|escap", re.I)
+_BESIEGED_VERB = re.compile(r"besieged|trapped|encircled|surrounded|holed", re.I)
 _STRENGTH_RIGHT = re.compile("|".join(_TRIGGERS["strength"]), re.I)
 
 
@@ -222,11 +235,27 @@ def _strength_cue(window: str) -> int | None:
     return len(window[: match.start()].split()) if match else None
 
 
+_NEXT_FIGURE = re.compile(
+    r"[,;]\s+(?:(?:more\s+than|about|some|at\s+least|nearly|around|over|another)\s+)?\d[\d,.]*(?!\s+of\s+(?:them|whom))"
+    r"\s+[A-Za-z]", re.I)
+
+
+def _not_yet(category: str, before_trigger: str, noun_class: str) -> str:
+    """People who hope or prepare to leave, or who may be killed, are still there."""
+    if category == "evacuated" and intended(before_trigger):
+        return _allowed("remaining", noun_class, "trapped")
+    if category == "killed" and in_the_future(before_trigger):
+        return _allowed("remaining", noun_class, "trapped")
+    return category
+
+
 def _allowed(category: str, noun_class: str, words: str = "") -> str:
     """Troops deployed are not figures; only what happened to them is. Troops that withdraw are a
     deployment ending, but troops or personnel evacuated or airlifted out were taken to safety."""
     if noun_class == "troops" and category == "evacuated" and _EVACUATION_VERB.search(words):
         return category
+    if noun_class == "troops" and category == "remaining" and _BESIEGED_VERB.search(words):
+        return category  # "400 soldiers were besieged in the camp": still there, not deployed
     if noun_class == "troops" and category in ("remaining", "strength", "evacuated"):
         return OTHER
     if category == "strength" and noun_class not in ("armed", "none"):
@@ -359,8 +388,8 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
             end = _coordinated_end(sentence, pos)
             phrase = sentence[position:end].strip(" ,“”\"")
             return NounPhrase(lowered, phrase, end, unit)
-        if (lowered in _STOP_WORDS and token.islower()) or not token.lstrip("#")[:1].isalnum():
-            return None
+        if (lowered in _STOP_WORDS and token.islower()) or not token.lstrip("#")[:1].isalnum() or token[:1].isdigit():
+            return None  # a stop word, punctuation or another number ends the search
         words.append(token)
         taken += 1
     return None
@@ -440,7 +469,19 @@ def subject_casualties(sentence: str) -> str | None:
 NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
                  "deaths": "killed", "refugees": "evacuated", "corpses": "killed"}
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at)\s+\W*$", re.I)
-_PART_OF = re.compile(r"\b(?:including|among them|of whom|of them|among whom)\s+(?:at least\s+|some\s+)?\W*$", re.I)
+_PART_OF = re.compile(
+    r"(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
+    r"|\s[–—]|\s-)\s+(?:at least\s+|some\s+|about\s+|around\s+)?\W*$", re.I)
+# "107 of whom were ...": a number that counts part of the people before it
+_PART_AFTER = re.compile(r"\s+of\s+(?:whom|them|those)\b", re.I)
+# "This included 14 foreigners ...": the sentence counts part of the figure before it
+_PART_OF_BEFORE_SENTENCE = re.compile(
+    r"^\W*(?:this|these|that|they|those|the\s+(?:figure|total|number|toll))\s+(?:also\s+)?(?:included|includes|include|comprised)\s+"
+    r"(?:at least\s+|some\s+|about\s+)?\W*$", re.I)
+# "which decreased to 90,000", "This number was raised to 100": a count of the people before it, changed
+_CHANGED_TO = re.compile(
+    r"\b(?:rose|risen|rising|increased|decreased|fell|fallen|dropped|climbed|grew|grown|jumped|raised|reduced|revised|"
+    r"swelled|went\s+up|went\s+down)\s+to\s+(?:at\s+least\s+|about\s+|around\s+|nearly\s+|more\s+than\s+|some\s+)?\W*$", re.I)
 
 
 # "7,000 left on Wednesday and another 2,500 on Thursday": the second number leaves out the
@@ -491,9 +532,48 @@ def toll_category(before: str) -> str | None:
     return "wounded" if match.group("kind").lower() == "injury" else "killed"
 
 
-def is_part_of_previous(before: str) -> bool:
-    """'15 hostages, including four children': the second number is part of the first."""
-    return bool(_PART_OF.search(before))
+def is_part_of_previous(before: str, after: str = "") -> bool:
+    """'15 hostages, including four children', '17 hostages – 14 Israelis and three Thais –',
+    '240 prisoners, 107 of whom were ...': the second number is part of the first."""
+    return bool(_PART_OF.search(before) or _PART_AFTER.match(after))
+
+
+def part_of_figure_before(before: str) -> bool:
+    """'This included 14 foreigners': a sentence that counts part of the previous sentence's figure."""
+    return bool(_PART_OF_BEFORE_SENTENCE.match(before))
+
+
+def changed_count(before: str) -> bool:
+    """'which decreased to 90,000', 'This number was raised to 100': the count before it, changed."""
+    return bool(_CHANGED_TO.search(before[-60:]))
+
+
+_COORDINATED_FIGURE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|as\s+well\s+as\s+|plus\s+)$", re.I)
+
+
+def coordinated_with(between: str) -> bool:
+    """Whether a figure is coordinated with the one before it ('killed 52 fighters and 4 civilians'):
+    only "and", "or" or a comma stand between the two noun phrases."""
+    return bool(_COORDINATED_FIGURE.fullmatch(between))
+
+
+# A planned or wished-for leaving: the people are still there ("preparing to evacuate its 60 citizens",
+# "crammed into the airport hoping to escape").
+_INTENT_BEFORE = re.compile(
+    r"\b(?:hop\w*|tr(?:y|ies|ied|ying)|wait\w*|want\w*|seek\w*|prepar\w*|plan\w*|attempt\w*|desperate|eager|need\w*|"
+    r"struggl\w*|mission|efforts?|bid|unable|scrambl\w*|ready)\s+(?:\w+\s+){0,2}?to\s+$", re.I)
+# What might happen to people still there: "will most likely be massacred", "could be killed"
+_FUTURE_BEFORE = re.compile(r"\b(?:will|would|could|might|may|risk|at\s+risk\s+of|likely\s+to)\b(?:\s+\w+){0,3}\s+$", re.I)
+
+
+def intended(before_trigger: str) -> bool:
+    """Whether a leaving verb is one hoped or prepared for, not done ("preparing to evacuate")."""
+    return bool(_INTENT_BEFORE.search(before_trigger[-60:]))
+
+
+def in_the_future(before_trigger: str) -> bool:
+    """Whether a verb is said of what may happen ("will most likely be massacred")."""
+    return bool(_FUTURE_BEFORE.search(before_trigger[-50:]))
 
 
 _ALONG_WITH = re.compile(r"\b(?:along|together)\s+with\s+\W*$|\bas\s+well\s+as\s+\W*$", re.I)

@@ -141,6 +141,7 @@ class _StoryReader:
         # ("Date: 20 August – 2 September 2017", "Part of the Iraq War (2014–present)").
         self.story_year: int | None = _front_matter_year(self.text[: self.body_start]) if self.published is None else None
         self.last_figure: dict[str, Any] | None = None  # for "A further 300 followed on Saturday."
+        self.last_row: dict[str, Any] | None = None  # the table row of the last figure
         self.previous_context: dates.TimeExpression | None = None
         self.previous_speaker: str | None = None
         self.lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
@@ -239,6 +240,12 @@ class _StoryReader:
                                 self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
                     who = Attribution(block_speaker.speaker, block_speaker.outlet or who.outlet)
+                if found["continues_before"] and self.last_row is not None:
+                    # "... still held was 184." "This included 14 foreigners": the same speaker and day
+                    if who.speaker is None:
+                        who = Attribution(self.last_row["attribution"], self.last_row["cited_outlet"] or who.outlet)
+                    if when[0] is None:
+                        when = (self.last_row["date"], self.last_row["date_text"], self.last_row["date_basis"])
                 rows.append({
                     "source": self.source, "start": start, "end": end, "quantity_text": self.text[start:end],
                     "category": found["category"], "group": found["group"], "low": found["low"],
@@ -249,6 +256,7 @@ class _StoryReader:
                     "paragraph": paragraph.index, "flags": ";".join(found["flags"]), "claim_id": "",
                     **self.metadata,
                 })
+                self.last_row = rows[-1]
         context = next((t for t in reversed(times)), None)
         self.previous_context = context if context is not None else inherited
         last_speech = next((e for e in reversed(events) if e.speaker), None)
@@ -286,12 +294,19 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         toll = None
         about = None
         earlier = found[-1] if found else None
-        gapped = crossed = False
-        if phrase is None:
+        gapped = crossed = changed = False
+        before, after_number = sentence[:quantity_start], sentence[quantity_end:]
+        if phrase is None and (earlier or figure_before) and categories.changed_count(before):
+            # "which decreased to 90,000", "This number was raised to 100": the count before it, changed
+            phrase, changed = None, True
+        if changed:
+            phrase_end, noun, words, gapped = quantity_end, None, "", True
+            earlier = earlier or figure_before
+        elif phrase is None:
             toll = categories.toll_category(sentence[: quantity_start])
             if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()) or (
                     earlier and (categories.object_of_verb_alone(sentence[:quantity_start], sentence[quantity_end:])
-                                 or categories.is_part_of_previous(sentence[:quantity_start]))):
+                                 or categories.is_part_of_previous(sentence[:quantity_start], sentence[quantity_end:]))):
                 # "three killed", "the toll rose to 45", "killed seven fighters and wounded 15",
                 # "260 fighters, including 53 who were badly wounded"
                 phrase_end, noun, words = quantity_end, None, ""
@@ -317,15 +332,23 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)
         category, category_text = categories.choose_category(sentence, quantity_start, phrase_end, kind)
+        continues_before = crossed or (changed and not found)
         if toll:
             category, category_text = toll, "toll"
+        elif changed:  # the count of the people before it, whatever verbs follow
+            category, category_text = earlier["category"], earlier["category_text"]
         elif gapped and category == OTHER:
-            if crossed and not categories.follows_suit(sentence[quantity_end:]):
+            if crossed and not changed and not categories.follows_suit(sentence[quantity_end:]):
                 continue  # "... 62 died. A further 120 were being treated": not more of the same
             category, category_text = earlier["category"], earlier["category_text"]
-        elif category == OTHER and earlier and (categories.is_part_of_previous(sentence[: quantity_start])
-                                                or categories.shares_previous_fate(sentence[: quantity_start])):
+        elif category == OTHER and earlier and (categories.is_part_of_previous(before, after_number)
+                                                or categories.shares_previous_fate(before)
+                                                or categories.coordinated_with(sentence[earlier["end_offset"]:quantity_start])):
+            # "including 64 civilians", "107 of whom", "killed 52 fighters and 4 civilians"
             category, category_text = earlier["category"], earlier["category_text"]
+        elif category == OTHER and earlier is None and figure_before and categories.part_of_figure_before(before):
+            category, category_text = figure_before["category"], figure_before["category_text"]  # "This included 14 ..."
+            continues_before = True
         elif category == OTHER and noun in categories.NOUN_CATEGORY:
             category, category_text = categories.NOUN_CATEGORY[noun], noun
         elif category == OTHER and about:  # "the number of people who have left ... rose to 59,000"
@@ -350,6 +373,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             "unit": phrase.unit if phrase else (earlier["unit"] if gapped else "people"),
             "category_text": category_text, "flags": quantity.flags,
             "trigger_after": sentence[phrase_end:],
+            "continues_before": continues_before,  # counts the people of the figure before this sentence
             "perfect_object": bool(_PERFECT_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start)),
         })
     return found
