@@ -309,7 +309,7 @@ class SpeechReader:
             for person in reversed(list(self.people)):
                 if role.group(1).lower() in self.people[person]:
                     return person, "person"
-        if len(who.split()) > (16 if "(" in who else 9):  # a long name with its acronym may run longer
+        if len(who.split()) > (16 if "(" in who else 12):  # "a spokeswoman for the UN High Commissioner for Refugees"
             return None, "none"
         cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
         cleaned = re.sub(r"\s+(?:issued|published|released|cited|quoted)\b.*$", "", cleaned)
@@ -383,6 +383,8 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
                 and paragraph[start - 2 : start - 1] not in ".!?:\"“" and not _in_title_case(paragraph)):
             continue  # "the United States": a capital inside a sentence starts a name (not in "UN Says 300 Fled")
         before = paragraph[max(0, start - 60):start]
+        if _PASSIVE_BEFORE.search(before):
+            continue  # "are believed to", "was reported": the words before are what is said, not who said it
         auxiliaries = None
         if before[-1:].isspace() and before.rstrip().lower().endswith(_AUXILIARY_WORDS):  # cheap test first
             auxiliaries = _AUXILIARIES.search(paragraph, max(0, start - 60), start)
@@ -392,6 +394,7 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
     return found
 
 
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
 
 
@@ -601,7 +604,14 @@ def attribute(position: int, sentence_start: int, sentence_end: int, events: lis
         chosen = quote_speaker
     if chosen is None:
         return Attribution(None, default_outlet)
-    outlet = chosen.outlet or (quote_speaker.outlet if quote_speaker else None) or default_outlet
+    if chosen.outlet and chosen.speaker == chosen.outlet:
+        # "..., a UNHCR spokeswoman said, according to Reuters": the agency passed on another's words
+        other = next((e for e in in_sentence if e.speaker and e.speaker != e.outlet
+                      and e.speaker_kind not in _SOMEONE_ELSES), None)
+        if other is not None:
+            return Attribution(other.speaker, chosen.outlet)
+    passed_on = next((e.outlet for e in in_sentence if e.outlet and e.speaker == e.outlet), None)  # "according to Reuters"
+    outlet = chosen.outlet or (quote_speaker.outlet if quote_speaker else None) or passed_on or default_outlet
     return Attribution(chosen.speaker, outlet)
 
 

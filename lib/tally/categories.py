@@ -37,7 +37,7 @@ CIVILIAN_NOUNS = {
     "prisoners", "prisoner", "detainees", "detainee", "wives", "widows", "orphans", "patients", "victims",
     "casualties", "survivors", "students", "workers", "journalists", "doctors", "medics", "foreigners", "nationals",
     "citizens", "inhabitants", "individuals", "others", "non-combatants", "noncombatants", "villagers", "infants",
-    "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "relatives", "dependents", "youths",
+    "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "corpses", "relatives", "dependents", "youths",
     "deaths", "fatalities", "heroes", "shoppers", "passers-by", "bystanders", "guests", "mourners", "expatriates", "passengers", "pilgrims", "worshippers", "protesters",
 }
 PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
@@ -97,6 +97,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bmassacred\b", r"\bexecuted\b", r"\bperished\b", r"\blost their lives\b", r"\bfatalities\b",
         r"\bbodies\b", r"\blives\b", r"\b(?:starved|froze|burned|beaten) to death\b", r"\bdrowned\b",
         r"\bmartyred\b",  # a side's word for its own dead
+        r"\bmurder(?:ed|ing)?\b", r"\bslaughter(?:ed|ing)?\b", r"\bbehead(?:ed|ing)?\b", r"\bassassinat(?:ed|ing)\b",
+        r"\bgunned down\b", r"\bshot dead\b", r"\bshot and killed\b",
     ),
     "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b",
                 r"\bmaimed\b"),
@@ -143,14 +145,14 @@ _TRIGGER = re.compile(
 _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 # Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
 _OBJECT_VERBS = re.compile(
-    r"\b(?:kill(?:ed|ing|s)?|evacuat(?:e|ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
+    r"\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing)?|slaughter(?:ed|ing)?|evacuat(?:e|ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
     r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|losing|detain(?:ed|ing)|arrest(?:ed|ing)|"
     r"transport(?:ed|ing)|airlift(?:ed|ing)|flew out|fl(?:ew|own) out|ferr(?:ied|ying)|bus(?:s)?ed|truck(?:ed|ing))\s+"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
     r"roughly|over|up to)\s+){0,2}\W*$", re.I)
 _OBJECT_CATEGORY = (
-    ("killed", re.compile(r"kill|execut|deaths|lives|bodies|corpses|remains", re.I)),
+    ("killed", re.compile(r"kill|murder|slaughter|execut|deaths|lives|bodies|corpses|remains", re.I)),
     ("evacuated", re.compile(r"evacuat|flight|displac|transport|airlift|flew|flown|ferr|bus|truck", re.I)),
     ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
     ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
@@ -561,7 +563,7 @@ def coordinated_with(between: str) -> bool:
 # "crammed into the airport hoping to escape").
 _INTENT_BEFORE = re.compile(
     r"\b(?:hop\w*|tr(?:y|ies|ied|ying)|wait\w*|want\w*|seek\w*|prepar\w*|plan\w*|attempt\w*|desperate|eager|need\w*|"
-    r"struggl\w*|mission|efforts?|bid|unable|scrambl\w*|ready)\s+(?:\w+\s+){0,2}?to\s+$", re.I)
+    r"struggl\w*|mission|efforts?|bid|unable|scrambl\w*|ready)\s+(?:\w+\s+){0,2}?to\s+(?:be\s+)?$", re.I)
 # What might happen to people still there: "will most likely be massacred", "could be killed"
 _FUTURE_BEFORE = re.compile(r"\b(?:will|would|could|might|may|risk|at\s+risk\s+of|likely\s+to)\b(?:\s+\w+){0,3}\s+$", re.I)
 

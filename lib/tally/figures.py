@@ -75,6 +75,12 @@ _HEADLINE_SPEAKER = re.compile(r"(?P<who>[A-Z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless)\s+(?:[\w-]+\s+){0,3}$", re.I)
+# A place's population is not a figure (the spec's "this town of 20,000"): "how many of the city's
+# 600,000 residents", "the port city, home to 600,000 people", "a town of 20,000".
+_POPULATION_BEFORE = re.compile(
+    r"\b(?:(?:city|town|village|country|region|province|district|camp|area|enclave|strip|capital)['’]s"
+    r"|home\s+to|population\s+of|(?:city|town|village)\s+of)\s+(?:some\s+|about\s+|around\s+|nearly\s+|more\s+than\s+)?$", re.I)
+_DIGIT = re.compile(r"\d")
 _THERE_BEFORE = re.compile(r"\bthere\b[^.]*$", re.I)
 _ONE_OF = re.compile(r"one\s+of\b", re.I)
 _OR_MORE = re.compile(r",?\s*(?:or|maybe|perhaps|possibly)\s+more\b,?")  # "5,000, maybe more" leaves the top open
@@ -332,6 +338,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)
         category, category_text = categories.choose_category(sentence, quantity_start, phrase_end, kind)
+        if noun in categories.NOUN_CATEGORY and category != categories.NOUN_CATEGORY[noun] and _DIGIT.search(
+                sentence, phrase_end, max(phrase_end, sentence.find(category_text, phrase_end))):
+            # "773 corpses and 2,880 injured people": the verb after the next number is that number's
+            category, category_text = categories.NOUN_CATEGORY[noun], noun
         continues_before = crossed or (changed and not found)
         if toll:
             category, category_text = toll, "toll"
@@ -355,6 +365,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = categories.category_in(about, kind)
         if category != OTHER and _HYPOTHETICAL.search(sentence, max(0, quantity_start - 40), quantity_start):
             category, category_text = OTHER, "if"  # "if 1,000 fighters surrender": not something that happened
+        if _POPULATION_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start):
+            category, category_text = OTHER, "population"  # "the city's 600,000 residents", "home to 600,000"
         still_there = categories.remaining_before(sentence[:quantity_start], kind) if category == OTHER else None
         if still_there and noun is not None:
             category, category_text = still_there

@@ -31,6 +31,7 @@ VAGUE_BOUNDS: dict[str, tuple[int, int]] = {
 }
 # Amounts said with an article, which number-word libraries do not read.
 ARTICLE_AMOUNTS: dict[str, int] = {
+    "half a million": 500_000,
     "half a dozen": 6,
     "a dozen": 12,
     "a hundred": 100,
