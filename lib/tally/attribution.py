@@ -48,7 +48,8 @@ _INVERTED = re.compile(
     r"(?P<who>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*|[a-z-]+)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
 # "according to X", and "..., per the SDF." (per followed by a name, not "per day")
-_ACCORDING = re.compile(r"(?:\baccording\s+to|,\s*per(?=\s+(?:the\s|[A-Z])))\s+(?P<who>[^,.;:“”\"]{3,80})", re.I)
+_ACCORDING = re.compile(  # a stop after a capital letter is an abbreviation's: "the U.N. refugee agency"
+    r"(?:\b(?i:according\s+to)|,\s*(?i:per)(?=\s+(?:the\s|[A-Z])))\s+(?P<who>(?:[^,.;:“”\"]|(?<=\b[A-Z])\.(?=[A-Z]|\s+[a-z])){3,80})")
 # "the SDF released their figures", "the ministry issued a new toll": a body publishing its count speaks
 _RELEASED = re.compile(
     r"\b(?:released|published|issued|put\s+out)\s+(?:(?:their|its|his|her|a|an|the|new|latest|updated|own|final|"

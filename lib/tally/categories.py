@@ -49,7 +49,9 @@ PEOPLE_PARTICIPLES = re.compile(
     r"(?:found )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
     r"evacuated|captured|arrested|detained|surrendered)\b"
     # verbs only people do: "more than 5,000 came out yesterday"
-    r"|(?:more )?(?:have |had )?(?:fled|escaped|defected|(?:came|walked|poured|streamed) out|gave themselves up)\b"
+    r"|(?:more )?(?:(?:who|that) )?(?:have |had |has )?(?:fled|escaped|defected|arrived|(?:came|walked|poured|streamed) out|gave themselves up)\b"
+    # "only 65,000 remain."
+    r"|(?:still )?remain(?:s|ed)?(?= (?:in|inside|there|behind|trapped|holed)\b|\s*[.,;]|$)"
     # a headline's present tense: "Hundreds Escape Besieged Town", "Thousands Flee", "Dozens Die"
     r"|(?:more )?(?:flee|escape|die|surrender|pour out|stream out)\b",
     re.I)
@@ -146,7 +148,8 @@ _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 # Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
 _OBJECT_VERBS = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing)?|slaughter(?:ed|ing)?|evacuat(?:e|ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
-    r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release) of|"
+    r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release|killing|killings|"
+    r"wounding|injuring|evacuation) of|"
     r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|losing|detain(?:ed|ing)|arrest(?:ed|ing)|"
     r"transport(?:ed|ing)|airlift(?:ed|ing)|flew out|fl(?:ew|own) out|ferr(?:ied|ying)|bus(?:s)?ed|truck(?:ed|ing))\s+"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
@@ -470,7 +473,7 @@ def subject_casualties(sentence: str) -> str | None:
 # Nouns that say what happened by themselves: "100 bodies were found".
 NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
                  "deaths": "killed", "refugees": "evacuated", "corpses": "killed"}
-_TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at)\s+\W*$", re.I)
+_TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b(?:[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at))?\s+\W*$", re.I)
 _PART_OF = re.compile(
     r"(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
     r"|\s[–—]|\s-)\s+(?:at least\s+|some\s+|about\s+|around\s+)?\W*$", re.I)

@@ -63,7 +63,7 @@ _KINDS: tuple[_Kind, ...] = (
           (_words("recent far date this"),)),
     # "since Jan 9", "since Monday", "since the start of the offensive", "since 2014": a period up to publication
     _Kind("period", rf"since\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|of)\s+{_DAY}", (_words("since"), _MONTH_WORDS)),
-    _Kind("period", rf"since\s+(?:the\s+(?:start|beginning|launch)\s+of\s+(?:the\s+|this\s+|its\s+)?(?:(?:final|last|latest|new|current|military|ground)\s+)?[\w-]+|(?:the\s+[\w-]+\s+(?:was\s+)?(?:began|started|resumed|launched|opened)"
+    _Kind("period", rf"since\s+(?:the\s+(?:start|beginning|launch)\s+of\s+(?:the\s+|this\s+|its\s+)?(?:(?:final|last|latest|new|current|military|ground)\s+)?[\w-]+|(?:(?:the|its|their|his|her|[\w-]+['’]s)\s+(?:[\w'’-]+\s+){{0,2}}(?:was\s+)?(?:began|started|resumed|launched|opened)"
                     rf"\s+(?:on\s+|in\s+)?)?(?:{_DAY}|(?:{_MONTH_NAMES})\b|(?:19|20)\d\d\b|{_WEEKDAY}\b))",
           (_words("since"),)),
     _Kind("days_ago", rf"(?P<ago>{_SMALL_COUNT})\s+days?\s+ago\b", (_words("ago"),)),
