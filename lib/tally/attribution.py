@@ -384,7 +384,7 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
                 and paragraph[start - 2 : start - 1] not in ".!?:\"“" and not _in_title_case(paragraph)):
             continue  # "the United States": a capital inside a sentence starts a name (not in "UN Says 300 Fled")
         before = paragraph[max(0, start - 60):start]
-        if _PASSIVE_BEFORE.search(before):
+        if before[-1:] == " " and _PASSIVE_BEFORE.search(before, max(0, len(before) - 24)):
             continue  # "are believed to", "was reported": the words before are what is said, not who said it
         auxiliaries = None
         if before[-1:].isspace() and before.rstrip().lower().endswith(_AUXILIARY_WORDS):  # cheap test first
@@ -486,6 +486,7 @@ _CLAUSE_VERBS = frozenset(word for word in _VERB_WORDS if word.endswith("ed") or
 _NOT_A_SUBJECT = re.compile(r"^(?:there|here|it\s+(?:is|was)|this|that|these|those)\b", re.I)
 
 
+@lru_cache(maxsize=4096)  # the same speaker words recur from paragraph to paragraph
 def _noun_phrase_of(who: str) -> str:
     """The noun phrase of a speaker's words, not a clause around it: "U.S. officials affirmed they
     did not" -> "they"; "On Monday the SDF" -> "the SDF"; "There are" -> ""."""

@@ -220,6 +220,9 @@ _INFOBOX_SECTION = re.compile(
     r"[\s|]*", re.I)
 
 
+_INFOBOX_CUE = re.compile(r"[\s|•*-]*(?:strength|casualties|belligerents|commanders|units)|-\s+[A-Z][A-Za-z]{1,15}\d?:", re.I)
+
+
 def infobox_end(lines: list[Line]) -> int:
     """The index of the first line after a page's infobox (0 when it has none).
 
@@ -227,6 +230,8 @@ def infobox_end(lines: list[Line]) -> int:
     an article's paragraph (shorter than 20 words, or than 12 when they end like a sentence)."""
     last = -1
     inside = False
+    if not any(_INFOBOX_CUE.match(line.text) for line in lines[:80]):
+        return 0  # most pages have no infobox: one cheap test per line instead of the searches below
     for index, line in enumerate(lines):
         if _INFOBOX_SECTION.fullmatch(line.text) or _INFOBOX_FIELD.match(line.text):
             last, inside = index, True

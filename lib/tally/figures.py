@@ -365,7 +365,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = categories.category_in(about, kind)
         if category != OTHER and _HYPOTHETICAL.search(sentence, max(0, quantity_start - 40), quantity_start):
             category, category_text = OTHER, "if"  # "if 1,000 fighters surrender": not something that happened
-        if _POPULATION_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start):
+        if category != OTHER and _POPULATION_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start):
             category, category_text = OTHER, "population"  # "the city's 600,000 residents", "home to 600,000"
         still_there = categories.remaining_before(sentence[:quantity_start], kind) if category == OTHER else None
         if still_there and noun is not None:
