@@ -395,6 +395,8 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
     return found
 
 
+_GENERIC_PAPERS = re.compile(r"(?:(?:the|latest|new|our|recent|initial|preliminary)\s+)*(?:reports?|figures|data|"
+                             r"estimates?|statistics|numbers|counts?|tallies)", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
 
@@ -602,6 +604,11 @@ def attribute(position: int, sentence_start: int, sentence_end: int, events: lis
     if chosen is None and after:
         chosen = after[0]
     quote_speaker = _quote_speaker(position, quotes, events)
+    if (chosen is not None and quote_speaker is not None and chosen.speaker and _GENERIC_PAPERS.fullmatch(chosen.speaker)
+            and any(start <= position < end and start <= chosen.start < end for start, end in quotes)):
+        # '"Latest reports show 40 killed," the UN tweeted': reports with no one named are the quoted speaker's
+        # (a party named inside a quotation keeps its words: '"... sources have said there may be 5,000"')
+        chosen = quote_speaker
     if chosen is None:
         chosen = quote_speaker
     if chosen is None:

@@ -47,7 +47,7 @@ UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "truck
 PEOPLE_PARTICIPLES = re.compile(
     r"(?:more )?(?:of (?:them|whom|those) )?(?:(?:who|that) (?:had |have |has )?)?(?:were |are |was |is |have been |had been |has been )?"
     r"(?:found )?(?:killed|martyred|dead|died|wounded|injured|hurt|missing|rescued|freed|"
-    r"evacuated|captured|arrested|detained|surrendered)\b"
+    r"evacuated|displaced|captured|arrested|detained|surrendered)\b"
     # verbs only people do: "more than 5,000 came out yesterday"
     r"|(?:more )?(?:(?:who|that) )?(?:have |had |has )?(?:fled|escaped|defected|arrived|(?:came|walked|poured|streamed) out|gave themselves up)\b"
     # "only 65,000 remain."
@@ -97,7 +97,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\b(?:were|was|been|being) captured\b",  # as "capturing 500 militants" is, left of the number
     ),
     "killed": (
-        r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
+        r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdies?\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
         r"\bmassacred\b", r"\bexecuted\b", r"\bperished\b", r"\blost their lives\b", r"\bfatalities\b",
         r"\bbodies\b", r"\blives\b", r"\b(?:starved|froze|burned|beaten) to death\b", r"\bdrowned\b",
         r"\bmartyred\b",  # a side's word for its own dead
@@ -460,11 +460,16 @@ def count_named_before(before: str) -> str | None:
 
 
 def category_in(words: str, noun_class: str) -> tuple[str, str]:
-    """The category of the first trigger in `words`, and its words; 'other' if there is none."""
+    """The category of the first trigger in `words`, and its words; 'other' if there is none
+    ("civilian casualties" are killed, and flagged where they are read)."""
     triggers = find_triggers(words)
     if not triggers:
-        return OTHER, ""
+        casualties = _CASUALTIES.search(words)
+        return ("killed", "casualties") if casualties else (OTHER, "")
     return _allowed(triggers[0].category, noun_class), words[triggers[0].start : triggers[0].end]
+
+
+_CASUALTIES = re.compile(r"\bcasualt(?:y|ies)\b", re.I)
 
 
 def subject_casualties(sentence: str) -> str | None:
@@ -475,7 +480,8 @@ def subject_casualties(sentence: str) -> str | None:
 
 # Nouns that say what happened by themselves: "100 bodies were found".
 NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
-                 "deaths": "killed", "refugees": "evacuated", "corpses": "killed"}
+                 "deaths": "killed", "refugees": "evacuated", "corpses": "killed",
+                 "displaced": "evacuated", "casualties": "killed"}  # casualties: killed or wounded: flagged ambiguous_category where it is read
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b(?:[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at))?\s+\W*$", re.I)
 _PART_OF = re.compile(
     r"(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"

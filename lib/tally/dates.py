@@ -57,12 +57,16 @@ def _words(text: str) -> frozenset[str]:
 _KINDS: tuple[_Kind, ...] = (
     _Kind("date", _DAY,
           (_MONTH_WORDS | {"iso-date"},)),
-    _Kind("period", rf"(?:in|over|during|within|for)\s+the\s+(?:past|last)\s+(?:{_SMALL_COUNT}\s+|few\s+|several\s+|couple\s+of\s+)?{_UNITS}\b",
+    _Kind("period", rf"(?:in|over|during|within|for)\s+(?:the\s+)?(?:past|last)\s+(?:{_SMALL_COUNT}\s+|few\s+|several\s+|couple\s+of\s+)?{_UNITS}\b",
           (_words("past last"), _UNIT_WORDS)),
     _Kind("period", r"(?:in|over)\s+recent\s+(?:days|weeks|months|years)\b|so\s+far\b|to\s+date\b|this\s+(?:week|month|year)\b(?!\s+ago)",
           (_words("recent far date this"),)),
     # "since Jan 9", "since Monday", "since the start of the offensive", "since 2014": a period up to publication
     _Kind("period", rf"since\s+the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|of)\s+{_DAY}", (_words("since"), _MONTH_WORDS)),
+    # "since fighting started", "since the clashes erupted": the war's own start, a period up to publication
+    _Kind("period", r"since\s+(?:the\s+)?(?:fighting|clashes|war|conflict|offensive|siege|battle|violence|hostilities|"
+                    r"bombardment|assault|invasion|truce|ceasefire|cease-fire)\s+(?:first\s+)?(?:began|started|erupted|broke\s+out|"
+                    r"resumed|escalated)\b", (_words("since"),)),
     _Kind("period", rf"since\s+(?:the\s+(?:start|beginning|launch)\s+of\s+(?:the\s+|this\s+|its\s+)?(?:(?:final|last|latest|new|current|military|ground)\s+)?[\w-]+|(?:(?:the|its|their|his|her|[\w-]+['’]s)\s+(?:[\w'’-]+\s+){{0,2}}(?:was\s+)?(?:began|started|resumed|launched|opened)"
                     rf"\s+(?:on\s+|in\s+)?)?(?:{_DAY}|(?:{_MONTH_NAMES})\b|(?:19|20)\d\d\b|{_WEEKDAY}\b))",
           (_words("since"),)),

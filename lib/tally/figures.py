@@ -71,6 +71,8 @@ _METADATA = ("outlet", "site", "published", "title", "url")
 BASIS_INFOBOX = "infobox: a summary of the whole battle, no day"
 BASIS_HEADLINE = "headline: the news of the publication day"
 # "Pentagon: 19,000 More Evacuated", "Rights Group: More Than 600 Killed": a headline that credits its speaker
+# "15 civilians killed in clashes: UN", "Death toll rises to 822: doctors' syndicate"
+_HEADLINE_SPEAKER_AFTER = re.compile(r":\s+(?P<who>[A-Za-z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3})\s*$")
 _HEADLINE_SPEAKER = re.compile(r"(?P<who>[A-Z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3}):\s+(?=\S)")
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
@@ -182,7 +184,7 @@ class _StoryReader:
             if " ".join(line.text.split()).lower() != wanted:
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
-            credited = _HEADLINE_SPEAKER.match(line.text)
+            credited = _HEADLINE_SPEAKER.match(line.text) or _HEADLINE_SPEAKER_AFTER.search(line.text)
             for row in self.read(paragraph):
                 if row["date"] is None and self.published is not None:
                     row.update(date=self.published, date_basis=BASIS_HEADLINE)
@@ -330,7 +332,9 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                 asked = categories.count_asked(previous_sentence, sentence[:quantity_start])
                 if asked is not None:  # "We don't know how many are left inside. Maybe 5,000, maybe more."
                     about = about or asked
-                elif context is None or not (about is not None or _THERE_BEFORE.search(sentence[:quantity_start])):
+                elif context is None and (about is None or categories.category_in(about, "none")[0] == OTHER):
+                    continue  # "the number of injuries reached 595" needs no people noun, a count of nothing known does
+                elif context is not None and not (about is not None or _THERE_BEFORE.search(sentence[:quantity_start])):
                     continue
                 phrase_end = quantity_end
                 noun, words = (context.noun, context.phrase) if context else (None, "")
@@ -379,11 +383,12 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             group = f"{side} fighters" if side else "people"
         else:
             group = categories.group_label(words, noun, insurgent, sentence[:quantity_start])
+        flags = quantity.flags + (("ambiguous_category",) if category_text == "casualties" else ())
         found.append({
             "offset": quantity_start, "end_offset": phrase_end, "category": category, "group": group,
             "low": low, "high": high, "best": best,
             "unit": phrase.unit if phrase else (earlier["unit"] if gapped else "people"),
-            "category_text": category_text, "flags": quantity.flags,
+            "category_text": category_text, "flags": flags,
             "trigger_after": sentence[phrase_end:],
             "continues_before": continues_before,  # counts the people of the figure before this sentence
             "perfect_object": bool(_PERFECT_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start)),
