@@ -36,7 +36,7 @@ _VERBS = (
     "acknowledged|acknowledges|explained|suggested|suggests|suggest|cautioned|cautions|caution|insisted|"
     "indicated|revealed|reveals|voiced|wrote|writes|posted|believe|believes|believed|put|puts|counted|"
     "recorded|documented|disclosed|alleged|quoted|asserted|observed|show|shows|showed|affirmed|affirms|"
-    "concluded|concludes"
+    "concluded|concludes|informed|informs"
 )
 _VERB_WORDS = frozenset(_VERBS.split("|"))
 _AUXILIARY_WORDS = ("has", "have", "had", "also", "later", "then", "previously", "earlier", "reportedly", "separately")
@@ -89,7 +89,8 @@ _ACRONYM_AT_END = re.compile(r"\s*\(([A-Z][A-Za-z.&]{1,12})\)\s*$")
 _HANDLE_AT_END = re.compile(r"\s*\(@\w+\)\s*$")
 # "Adnan Afrin, an SDF commander, said", "An official, who asked not to be named, said":
 # the speaker is the phrase before the aside.
-_ASIDE_AT_END = re.compile(r",\s*(?:a|an|the|who|which|one\s+of|with|citing)\s[^,;:“”\"]{2,80},\s*$", re.I)
+_ASIDE_AT_END = re.compile(  # ", in a post on the Telegram messaging app," too
+    r",\s*(?:a|an|the|who|which|one\s+of|with|citing|in\s+(?:a|an|his|her|its|their)|speaking|writing)\s[^,;:“”\"]{2,80},\s*$", re.I)
 # "Syrian state media, citing local sources, reported": the source cited is who is quoted
 _CITING_ASIDE = re.compile(r",\s*citing\s+(?P<who>[^,;:“”\"]{2,80}),\s*$", re.I)
 _RELATIVE_AT_END = re.compile(r",\s*(?:which|who)\s+(?:(?:has|have|had|also|later)\s+)*$", re.I)

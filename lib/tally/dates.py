@@ -90,8 +90,8 @@ _KINDS: tuple[_Kind, ...] = (
     _Kind("day_before", r"the\s+(?:day|night)\s+before\b|the\s+previous\s+(?:day|night)\b", (_words("before previous"),)),
     _Kind("day_after", r"the\s+(?:next|following)\s+(?:day|morning|night)\b|the\s+day\s+after\b|a\s+day\s+later\b",
           (_words("next following after later"),)),
-    _Kind("today", r"today\b|tonight\b|this\s+(?:morning|afternoon|evening)\b|overnight\b",
-          (_words("today tonight overnight morning afternoon evening"),)),
+    _Kind("today", r"today\b|tonight\b|this\s+(?:morning|afternoon|evening)\b|overnight\b|currently\b",
+          (_words("today tonight overnight morning afternoon evening currently"),)),
     _Kind("same_day", r"(?:earlier|later)\s+(?:in\s+the\s+day|that\s+day|on\s+the\s+same\s+day)\b|the\s+same\s+day\b|by\s+midday\b|at\s+dawn\b",
           (_words("earlier later same midday dawn"),)),
 )

@@ -71,8 +71,8 @@ _METADATA = ("outlet", "site", "published", "title", "url")
 BASIS_INFOBOX = "infobox: a summary of the whole battle, no day"
 BASIS_HEADLINE = "headline: the news of the publication day"
 # "Pentagon: 19,000 More Evacuated", "Rights Group: More Than 600 Killed": a headline that credits its speaker
-# "15 civilians killed in clashes: UN", "Death toll rises to 822: doctors' syndicate"
-_HEADLINE_SPEAKER_AFTER = re.compile(r":\s+(?P<who>[A-Za-z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3})\s*$")
+# "15 civilians killed in clashes: UN", "Death toll rises to 822: doctors' syndicate", "... - regional governor"
+_HEADLINE_SPEAKER_AFTER = re.compile(r"(?::|\s[-–—])\s+(?P<who>[A-Za-z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3})\s*$")
 _HEADLINE_SPEAKER = re.compile(r"(?P<who>[A-Z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3}):\s+(?=\S)")
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
 _MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$")
