@@ -185,12 +185,12 @@ class _StoryReader:
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
             credited = _HEADLINE_SPEAKER.match(line.text) or _HEADLINE_SPEAKER_AFTER.search(line.text)
+            speech = self.speech.speaker_named(credited.group("who")) if credited else None
             for row in self.read(paragraph):
                 if row["date"] is None and self.published is not None:
                     row.update(date=self.published, date_basis=BASIS_HEADLINE)
-                if row["attribution"] is None and credited:
-                    row["attribution"] = self.speech.speaker_named(credited.group("who")).speaker if (
-                        self.speech.speaker_named(credited.group("who"))) else None
+                if row["attribution"] is None and speech is not None:
+                    row["attribution"] = speech.speaker
                 rows.append(row)
         self.last_figure = None  # the body's first figure does not continue the headline's
         return rows
@@ -302,11 +302,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         toll = None
         about = None
         earlier = found[-1] if found else None
-        gapped = crossed = changed = False
+        gapped = crossed = False
         before, after_number = sentence[:quantity_start], sentence[quantity_end:]
-        if phrase is None and (earlier or figure_before) and categories.changed_count(before):
-            # "which decreased to 90,000", "This number was raised to 100": the count before it, changed
-            phrase, changed = None, True
+        # "which decreased to 90,000", "This number was raised to 100": the count before it, changed
+        changed = phrase is None and bool(earlier or figure_before) and categories.changed_count(before)
         if changed:
             phrase_end, noun, words, gapped = quantity_end, None, "", True
             earlier = earlier or figure_before
@@ -352,7 +351,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         elif changed:  # the count of the people before it, whatever verbs follow
             category, category_text = earlier["category"], earlier["category_text"]
         elif gapped and category == OTHER:
-            if crossed and not changed and not categories.follows_suit(sentence[quantity_end:]):
+            if crossed and not categories.follows_suit(sentence[quantity_end:]):
                 continue  # "... 62 died. A further 120 were being treated": not more of the same
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and earlier and (categories.is_part_of_previous(before, after_number)
