@@ -57,6 +57,10 @@ _RELEASED = re.compile(
 _CITING = re.compile(
     rf"\bciting\s+(?P<who>[^,;]{{2,90}}?),\s*(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s*\([A-Z]+\))?\s+"
     rf"(?:also\s+)?(?:notes|noted|reports|reported|said|says|writes|wrote)\b", re.I)
+# "The Interfax news agency also cited Petro Poroshenko as telling ...": the agency passes on his words
+_CITED_AS = re.compile(
+    rf"(?:the\s+)?(?P<outlet>{_OUTLET_ALIAS})(?:\s+news\s+agency)?\s+(?:also\s+|earlier\s+)?cited\s+"
+    rf"(?P<who>[^,.;:“”\"]{{2,80}}?)\s+as\s+(?:saying|telling|stating)\b", re.I)
 # "told Reuters", "told the Kurdish news agency ANHA", "told the pan-Arab daily Asharq Al-Awsat"
 _TOLD_OUTLET = re.compile(rf"\btold\s+(?:the\s+)?(?:[\w-]+\s+){{0,4}}?(?P<outlet>{_OUTLET_ALIAS})\b", re.I)
 _DATELINE = re.compile(rf"^[A-Z][A-Za-z0-9 .,'/-]{{2,60}}\((?P<outlet>{_OUTLET_ALIAS})\)\s*[-–—]", re.M | re.I)
@@ -65,7 +69,7 @@ _DATELINE = re.compile(rf"^[A-Z][A-Za-z0-9 .,'/-]{{2,60}}\((?P<outlet>{_OUTLET_A
 # alternation, so that the engine can skip to the next punctuation mark or word start.
 _CLAUSE_PUNCTUATION = re.compile(  # a bracketed acronym inside a name ("the ... Affairs (OCHA) for Syria") opens none
     r"(?:[.!?](?<=[a-z0-9”\"’)][.!?])\s|(?<=[\s(][A-Z]{2})[A-Z]*\.\s(?=[A-Z])|[,;:“”\"—–]|\((?![A-Z][A-Za-z.&-]{1,12}\))"
-    r"|\s-(?=\s))\s*")  # "... to the SDF. The UN said": an acronym may end a sentence ("U.S." does not)  # " - ": a dateline's end
+    r"|\s-(?=\s)|\s--\s)\s*")  # "ARTEMIVSK, Ukraine -- Ukraine's president says": a dateline's end  # "... to the SDF. The UN said": an acronym may end a sentence ("U.S." does not)  # " - ": a dateline's end
 _CLAUSE_WORD = re.compile(  # for case-folded text
     r"\b(?:that|although|though|while|but|because|as|after|when|whereas|noting|saying|adding|"
     r"since|if|and\s+that|where|which|who)\b\s*")
@@ -215,6 +219,8 @@ class SpeechReader:
         found: list[tuple[int, int, str, bool, str | None]] = []
         lowered = paragraph_text.lower()
         for match in (_CITING.finditer(paragraph_text) if "citing" in lowered else ()):
+            found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
+        for match in (_CITED_AS.finditer(paragraph_text) if " cited " in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
         for match in _INVERTED.finditer(paragraph_text):
             found.append((match.start("verb"), match.end(), match.group("who"), False, None))
