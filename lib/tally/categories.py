@@ -243,9 +243,13 @@ def _strength_cue(window: str) -> int | None:
     return len(window[: match.start()].split()) if match else None
 
 
+# A list whose items each carry their own verb ("34,000 civilians evacuated, 1,306 militants killed"): the
+# verb after the next item is that item's. Not a list with one verb at its end ("258 fighters, 10 others
+# and 20 civilians have been killed").
 _NEXT_FIGURE = re.compile(
-    r"[,;]\s+(?:(?:more\s+than|about|some|at\s+least|nearly|around|over|another)\s+)?\d[\d,.]*(?!\s+of\s+(?:them|whom))"
-    r"\s+[A-Za-z]", re.I)
+    r"[,;]\s+(?:(?:more\s+than|about|some|at\s+least|nearly|around|over|another)\s+)?\d[\d,.]*"
+    r"(?:\s+[A-Za-z][\w-]*){0,3}?\s+(?:killed|dead|died|wounded|injured|evacuated|displaced|surrendered|captured|"
+    r"missing|freed|released|rescued|executed|arrested|detained)\b", re.I)
 
 
 def _not_yet(category: str, before_trigger: str, noun_class: str) -> str:

@@ -24,6 +24,7 @@ from tally import categories, dates, quantities
 from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_card, tweet_signoff
 from tally.categories import CATEGORIES, OTHER
 from tally.infobox import infobox_figures
+from tally.infobox import result_lines as infobox_result_lines
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
 from tally.capture import split_lines
 from tally.sentences import Paragraph, paragraphs, words_of
@@ -124,7 +125,7 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every figure in one document (a documents-table row as a dict): its infobox's, then its body's."""
     story = _StoryReader(document)
     body = story.paragraphs()
-    rows: list[dict[str, Any]] = story.infobox() + story.headlines()
+    rows: list[dict[str, Any]] = story.infobox() + story.headlines() + story.result_lines()
     texts = [paragraph.text for paragraph in body]
     for position, paragraph in enumerate(body):
         rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4]))
@@ -169,6 +170,18 @@ class _StoryReader:
             "cited_outlet": None, "category_text": found.category_text, "sentence": found.line, "paragraph": -1,
             "flags": ";".join(dict.fromkeys(found.flags)), "claim_id": "", **self.metadata,
         } for found in infobox_figures(self.text, self.body_start)]
+
+    def result_lines(self) -> list[dict[str, Any]]:
+        """The figures of an infobox's sentences above the body (its "Result" bullets)."""
+        front = self.text[: self.body_start]
+        if "•" not in front and "*" not in front:
+            return []  # no bullets above the body: most pages
+        rows = []
+        for start, end in infobox_result_lines(self.text, self.body_start):
+            line = self.text[start:end]
+            rows.extend(self.read(Paragraph(-1, start, end, line, words_of(line))))
+        self.last_figure = None
+        return rows
 
     def headlines(self) -> list[dict[str, Any]]:
         """The figures of the headline above the body, and of its repeats (a video's or a share card's

@@ -130,6 +130,24 @@ def infobox_figures(text: str, end: int) -> list[InfoboxFigure]:
     return figures
 
 
+_BULLET = re.compile(r"\s*[•*]\s+\S")
+
+
+def result_lines(text: str, end: int) -> list[tuple[int, int]]:
+    """Bullet lines of an infobox that are sentences, outside its strength and losses ("• ISIL captured
+    the town and executed thousands of its men", "• Forces evacuate most of the 50,000 people trapped on
+    the mountain"): (start, end) offsets, to be read as the body's sentences are."""
+    lines = []
+    section: str | None = None
+    for line in split_lines(text[:end]):
+        heading = _SECTION_HEADING.fullmatch(line.text)
+        if heading:
+            section = _section_of(heading.group("label"))
+        elif section is None and _BULLET.match(line.text) and len(line.text.split()) >= 7:
+            lines.append((line.start, line.end))
+    return lines
+
+
 _INFOBOX_WORDS = re.compile(r"strength|casualties|losses", re.I)
 
 
