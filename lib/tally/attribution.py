@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from tally.capture import parse_day
 from tally.lexicon import LEXICON
-from tally.sentences import fold_case
+from tally.sentences import fold_case, in_title_case
 
 # News organisations as articles name them, with the short name for the cited_outlet column
 # (data: lexicon/outlets.toml, extended by a user lexicon).
@@ -388,7 +388,7 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
         if _ARTICLE_BEFORE.search(paragraph, max(0, start - 5), start):
             continue  # "an estimated 20 fighters": an adjective, not speech
         if (paragraph[start].isupper() and start and paragraph[start - 1] == " "
-                and paragraph[start - 2 : start - 1] not in ".!?:\"“" and not _in_title_case(paragraph)):
+                and paragraph[start - 2 : start - 1] not in ".!?:\"“" and not in_title_case(paragraph)):
             continue  # "the United States": a capital inside a sentence starts a name (not in "UN Says 300 Fled")
         before = paragraph[max(0, start - 60):start]
         if before[-1:] == " " and _PASSIVE_BEFORE.search(before, max(0, len(before) - 24)):
@@ -405,15 +405,6 @@ def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[t
 _GENERIC_PAPERS = re.compile(r"(?:(?:the|latest|new|our|recent|initial|preliminary)\s+)*(?:reports?|figures|data|"
                              r"estimates?|statistics|numbers|counts?|tallies)", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$", re.I)
-_SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
-
-
-def _in_title_case(text: str) -> bool:
-    """Whether `text` is written as a headline, its words capitalised ("UN Says 300 Fled Example Town")."""
-    words = [word for word in text.split() if word[:1].isalpha() and word.lower() not in _SMALL_WORDS]
-    return len(words) >= 3 and sum(word[:1].islower() for word in words) <= len(words) // 5
-
-
 @lru_cache(maxsize=1024)
 def _verbs_pattern(verbs: frozenset[str]) -> re.Pattern:
     """The given verbs as whole lower-case words (as `_LOWER_WORD` cuts them)."""

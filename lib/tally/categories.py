@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tally.lexicon import LEXICON
-from tally.sentences import fold_case
+from tally.sentences import fold_case, in_title_case
 
 CATEGORIES = ("evacuated", "surrendered", "killed", "wounded", "rescued", "remaining", "strength")
 OTHER = "other"
@@ -219,6 +219,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     for trigger in find_triggers(window):
         if _NUMBER_NEXT.match(window, trigger.end):
             continue  # "... and freed 24 captives": the verb of the next number, not of this one
+        if window[trigger.start].isupper() and _NAME_WORD_BEFORE.search(window, 0, trigger.start) and not in_title_case(sentence):
+            continue  # "the International Rescue Committee said": a word of a name, not a verb
         gap = len(window[: trigger.start].split())
         if gap <= 12 and (best is None or gap < best[0]):
             best = (gap, trigger)
@@ -246,6 +248,7 @@ def _strength_cue(window: str) -> int | None:
 # A list whose items each carry their own verb ("34,000 civilians evacuated, 1,306 militants killed"): the
 # verb after the next item is that item's. Not a list with one verb at its end ("258 fighters, 10 others
 # and 20 civilians have been killed").
+_NAME_WORD_BEFORE = re.compile(r"[A-Z][\w.'’-]*\s+$")
 _NEXT_FIGURE = re.compile(
     r"[,;]\s+(?:(?:more\s+than|about|some|at\s+least|nearly|around|over|another)\s+)?\d[\d,.]*"
     r"(?:\s+[A-Za-z][\w-]*){0,3}?\s+(?:killed|dead|died|wounded|injured|evacuated|displaced|surrendered|captured|"

@@ -107,6 +107,15 @@ def fold_case(text: str) -> str:
     return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
 
 
+_SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
+
+
+def in_title_case(text: str) -> bool:
+    """Whether `text` is written as a headline, its words capitalised ("UN Says 300 Fled Example Town")."""
+    words = [word for word in text.split() if word[:1].isalpha() and word.lower() not in _SMALL_WORDS]
+    return len(words) >= 3 and sum(word[:1].islower() for word in words) <= len(words) // 5
+
+
 def words_of(text: str) -> frozenset[str]:
     """The lower-case words and four-digit numbers of `text`."""
     return frozenset(_WORD_OR_YEAR.findall(text.lower()))
