@@ -73,6 +73,9 @@ BASIS_INFOBOX = "infobox: a summary of the whole battle, no day"
 BASIS_HEADLINE = "headline: the news of the publication day"
 # "Pentagon: 19,000 More Evacuated", "Rights Group: More Than 600 Killed": a headline that credits its speaker
 # "15 civilians killed in clashes: UN", "Death toll rises to 822: doctors' syndicate", "... - regional governor"
+_STATEMENT_BY = re.compile(
+    r"(?:joint\s+)?(?:statement|remarks|readout|press\s+release)\s+(?:attributable\s+to|by|from|of)\s+(?:the\s+)?"
+    r"(?P<who>[^,;:()]{3,80})", re.I)
 _HEADLINE_SPEAKER_AFTER = re.compile(r"(?::|\s[-–—])\s+(?P<who>[A-Za-z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3})\s*$")
 _HEADLINE_SPEAKER = re.compile(r"(?P<who>[A-Z][\w.'’&-]*(?:\s+[A-Za-z][\w.'’&-]*){0,3}):\s+(?=\S)")
 _NULLABLE_COLUMNS = tuple(name for name, column in FIGURES.columns.items() if column.nullable)
@@ -156,6 +159,9 @@ class _StoryReader:
         self.lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
         self.open_quote: Speech | None = None  # the speaker of a quotation left open at a paragraph's end
         self.heading_day: dates.TimeExpression | None = None  # a timeline's day heading ("9 February") above
+        # A statement's title names whose words the whole text is: "Statement attributable to X, spokesperson"
+        attributable = _STATEMENT_BY.match(str(self.metadata.get("title") or ""))
+        self.statement_by = self.speech.speaker_named(attributable.group("who")) if attributable else None
 
     def paragraphs(self) -> list[Paragraph]:
         return paragraphs(self.text, self.body_start, self.body_end)
@@ -219,7 +225,8 @@ class _StoryReader:
             # the card's posting time may stand after the article's last paragraph: read the page's lines
             signoff = tweet_card(before, self.text[paragraph.end : paragraph.end + 400].split("\n"))
         goes_on = self.open_quote if paragraph.text.startswith(("“", '"')) else None  # the quotation goes on
-        block_speaker = (self.speech.speaker_named(signoff.name) if signoff else None) or self.lead_in or goes_on
+        block_speaker = ((self.speech.speaker_named(signoff.name) if signoff else None) or self.lead_in or goes_on
+                         or self.statement_by)
         said_on = signoff.day if signoff and signoff.day else self.published
         times = dates.find_time_expressions(paragraph.text, said_on, self.last_day, paragraph.start, paragraph.words,
                                             self.story_year)
