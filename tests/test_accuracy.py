@@ -22,7 +22,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 # Raise these as the extractor improves; never lower them to make a change pass.
 CORPORA = {
     "seeds": (PROJECT / "data" / "sources", PROJECT / "data" / "gold" / "seeds.csv", 0.95, 0.90, 0.85),
-    "dev": (PROJECT / "data" / "dev" / "sources", PROJECT / "data" / "dev" / "gold.csv", 0.93, 0.94, 0.92),
+    "dev": (PROJECT / "data" / "dev" / "sources", PROJECT / "data" / "dev" / "gold.csv", 0.94, 0.95, 0.94),
 }
 
 
