@@ -86,6 +86,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
         r"\bdisplaced\b", r"\bairlift(?:ed|ing)?\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
         r"\barriv(?:ed|ing|e|es)\b", r"\b(?:taken|brought|moved|led) to safety\b",
         r"\breach(?:ed|ing|es)? (?:the |a )?(?:camps?|safety|border|shelters?|screening)\b",
+        r"\b(?:forced|driven|chased) (?:from|out of) (?:their |his |her )?homes?\b", r"\bforced to flee\b", r"\buprooted\b",
         r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
         # "7,000 people left on Wednesday"; not "left in the town" (still there) or "left 20 dead"
         r"\bleft(?= (?:on|at|overnight|yesterday|today|early|late|during|through|via|for|by|from|aboard|after|"
@@ -106,7 +107,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b",
                 r"\bmaimed\b"),
-    "rescued": (r"\brescu(?:ed|ing|e|es)\b", r"\bfreed\b", r"\bliberated\b", r"\breleased\b", r"\bsaved\b"),
+    "rescued": (r"\brescu(?:ed|ing|e|es)\b", r"\bfreed\b", r"\bliberated\b", r"\breleased\b", r"\bsaved\b",
+                r"\bpulled (?:out )?alive\b"),
     "remaining": (
         r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
         r"\bremain(?:s|ed)?(?=\s*[.,;:]|$)",  # "where an estimated 5,000 militants remain."
