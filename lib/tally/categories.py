@@ -38,7 +38,7 @@ CIVILIAN_NOUNS = {
     "casualties", "survivors", "students", "workers", "journalists", "doctors", "medics", "foreigners", "nationals",
     "citizens", "inhabitants", "individuals", "others", "non-combatants", "noncombatants", "villagers", "infants",
     "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "corpses", "relatives", "dependents", "youths",
-    "deaths", "fatalities", "heroes", "shoppers", "passers-by", "bystanders", "guests", "mourners", "expatriates", "passengers", "pilgrims", "worshippers", "protesters",
+    "deaths", "fatalities", "injuries", "heroes", "shoppers", "passers-by", "bystanders", "guests", "mourners", "expatriates", "passengers", "pilgrims", "worshippers", "protesters",
 }
 PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
 # Containers counted instead of people: "46 truckloads of men, women and children".
@@ -292,7 +292,7 @@ def noun_class(noun: str | None) -> str:
     return "civilian"
 
 
-_EVENT_NOUNS = frozenset({"deaths", "fatalities", "bodies"})
+_EVENT_NOUNS = frozenset({"deaths", "fatalities", "bodies", "injuries"})
 _ITS = re.compile(r"^(?:of\s+)?(?:its|their)\b", re.I)  # "11 of its fighters"
 
 
@@ -490,11 +490,11 @@ def subject_casualties(sentence: str) -> str | None:
 # Nouns that say what happened by themselves: "100 bodies were found".
 NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
                  "deaths": "killed", "refugees": "evacuated", "corpses": "killed",
-                 "displaced": "evacuated", "casualties": "killed"}  # casualties: killed or wounded: flagged ambiguous_category where it is read
+                 "displaced": "evacuated", "injuries": "wounded", "casualties": "killed"}  # casualties: killed or wounded: flagged ambiguous_category where it is read
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b(?:[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at))?\s+\W*$", re.I)
-_PART_OF = re.compile(
-    r"(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
-    r"|\s[–—]|\s-)\s+(?:at least\s+|some\s+|about\s+|around\s+)?\W*$", re.I)
+_PART_OF = re.compile(  # "including 64 civilians", "– 14 Israelis and three Thais –", "441 civilians (341 men, ...)"
+    r"(?:(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
+    r"|\s[–—]|\s-)\s+|\(\s*)(?:at least\s+|some\s+|about\s+|around\s+)?\W*$", re.I)
 # "107 of whom were ...": a number that counts part of the people before it
 _PART_AFTER = re.compile(r"\s+of\s+(?:whom|them|those)\b", re.I)
 # "This included 14 foreigners ...": the sentence counts part of the figure before it
