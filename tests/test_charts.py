@@ -185,3 +185,40 @@ def test_day_labels_name_the_month_and_the_day_in_any_time_zone(reader_zone, mon
     labels = re.findall(r">((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[^<]*)</text>", svg)
     assert labels and all(re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, 2019", label) for label in labels), labels
     assert labels[0] == "Feb 25, 2019"
+
+
+def test_in_a_notebook_a_chart_is_vega_lite_json_that_jupyterlab_draws_itself():
+    """No HTML and no script: JupyterLab renders the Vega-Lite mimetype with its own libraries,
+    offline and in untrusted notebooks, and the saved notebook holds only the spec."""
+    charts.enable_offline_renderer()
+    bundle = charts.figures_by_date(table(figure(), figure(low=10, high=20, best=15)))._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert set(data) == {charts.VEGALITE_MIMETYPE, "text/plain"}
+    spec = data[charts.VEGALITE_MIMETYPE]
+    assert spec["$schema"] == charts.VEGALITE_SCHEMA
+    assert "<script" not in json.dumps(spec)
+    assert len(json.dumps(spec)) < 50_000  # two figures: a small spec, not the 900 KB libraries
+
+
+@pytest.mark.parametrize("draw", [charts.figures_by_date, charts.outlets_compared, charts.quoted_most])
+@pytest.mark.parametrize("version", ["5.8", "5.21"])
+def test_every_chart_compiles_under_the_vega_lite_that_jupyterlab_ships(draw, version):
+    import vl_convert
+
+    rows = table(figure(), figure(outlet="Other Wire", low=2000, high=None, best=2000, attribution="UN"),
+                 figure(category="killed", low=None, high=50, best=50, date=pd.Timestamp("2019-03-14")))
+    vega = vl_convert.vegalite_to_vega({**draw(rows).to_dict(), "$schema": charts.VEGALITE_SCHEMA}, vl_version=version)
+    assert vega["marks"], f"{draw.__name__} compiled to no marks under Vega-Lite {version}"
+
+
+def test_a_report_turns_a_notebook_chart_into_an_inline_chart():
+    from tally.offline import report_chart_output
+
+    spec = {"$schema": charts.VEGALITE_SCHEMA, "mark": "point", "data": {"values": [{"a": 1}]}}
+    output = {"output_type": "execute_result", "metadata": {}, "execution_count": 3,
+              "data": {charts.VEGALITE_MIMETYPE: spec, "text/plain": "<chart>"}}
+    converted = report_chart_output(output)
+    assert set(converted["data"]) == {"text/html", "text/plain"}
+    assert converted["data"]["text/html"] == chart_html({"mark": "point", "data": {"values": [{"a": 1}]}})
+    table_output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<table></table>"}}
+    assert report_chart_output(table_output) is table_output

@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import nbformat
+
+from tally.offline import VEGALITE_MIMETYPE
 import pytest
 
 from tally import reports
@@ -155,7 +157,10 @@ def test_a_notebook_runs_with_other_parameters():
         cells = re.findall(r"<td>(.*?)</td>", row, re.S)
         assert cells[1] == "VOA" and cells[2] == "surrendered"
         assert "2019-03-01" <= cells[0] <= "2019-03-31"
-    assert any('A \\"quoted\\"\\ntitle; import os' in o for o in html_outputs)  # the title, as data
+    chart_titles = [o["data"][VEGALITE_MIMETYPE].get("title") for c in executed.cells if c.cell_type == "code"
+                    for o in c.get("outputs", []) if VEGALITE_MIMETYPE in o.get("data", {})]
+    assert any(title == 'A "quoted"\ntitle; import os' or (isinstance(title, dict) and title.get("text") ==
+               'A "quoted"\ntitle; import os') for title in chart_titles)  # the title, as data
 
 
 # ---- in a real browser, with no network -------------------------------------------------------

@@ -6,10 +6,12 @@ one row per figure with its day as an ISO string (so that no reader's time zone
 moves it), the span to draw for its range (open bounds drawn to the chart's edge,
 dashed), and the words to show in its tooltip.
 
-Charts are drawn by the Vega libraries bundled in vl-convert, never from a CDN:
-`enable_offline_renderer` makes every chart in a notebook display as an HTML
-snippet that calls a page-wide `vegaEmbed` (`tally.offline`), whose bundle a
-notebook shows once (JupyterLab) and a report inlines once in its head.
+Charts never load anything from a CDN. In a notebook, `enable_offline_renderer` makes
+every chart display as Vega-Lite JSON (`VEGALITE_MIMETYPE`), which JupyterLab draws with
+the Vega libraries it ships: offline, whether or not the notebook is trusted, and with
+nothing but the spec stored in the saved notebook. A report turns each such output into
+an HTML snippet that calls the page-wide `vegaEmbed` that the page inlines once
+(`tally.offline`, from vl-convert), since a static page has no JupyterLab to draw it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from tally.offline import chart_html, vega_script
+from tally.offline import VEGALITE_MIMETYPE, VEGALITE_SCHEMA
 
 BOUND_EXACT = "exact"
 BOUND_RANGE = "range"
@@ -297,30 +299,16 @@ def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quote
     ).properties(title=title, width=520, height=alt.Step(18))
 
 
-def _offline_renderer(spec: dict[str, Any], **_: Any) -> dict[str, str]:
-    return {"text/html": chart_html(spec), "text/plain": "<chart>"}
+def _notebook_renderer(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    title = spec.get("title")
+    title = title.get("text") if isinstance(title, dict) else title
+    return {VEGALITE_MIMETYPE: {**spec, "$schema": VEGALITE_SCHEMA},
+            "text/plain": f"<chart: {title}>" if title else "<chart>"}
 
 
-def enable_offline_renderer() -> Any:
-    """Make Altair charts display through `chart_html`, and return the display of the bundle.
-
-    Show the returned object once, at the top of a notebook (JupyterLab runs its
-    script); reports drop that output and inline the bundle in their head instead.
-    """
-    from IPython.display import HTML
-
-    alt.renderers.register("tally-offline", _offline_renderer)
+def enable_offline_renderer() -> None:
+    """Make Altair charts display as Vega-Lite JSON that JupyterLab draws offline, trusted or not
+    (reports turn the same outputs into inline HTML charts: `offline.report_chart_output`)."""
+    alt.renderers.register("tally-offline", _notebook_renderer)
     alt.renderers.enable("tally-offline")
     alt.data_transformers.enable("default", max_rows=MAX_CHART_ROWS)
-    return _BundleDisplay(HTML(f"<script>{vega_script()}</script>"))
-
-
-class _BundleDisplay:
-    """The vega bundle as a notebook output, marked so that report export can drop it."""
-
-    def __init__(self, html: Any) -> None:
-        self.html = html
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
-        return ({"text/html": self.html.data, "text/plain": "(chart libraries loaded)"},
-                {"tally": {"role": "vega-bundle"}})

@@ -1,4 +1,5 @@
-"""Drawing charts with no network: the Vega libraries from vl-convert, inlined into the page.
+"""Drawing charts with no network: in JupyterLab with the Vega libraries it ships, in a report page
+with those of vl-convert, inlined once into the page.
 
 Kept apart from `tally.charts` so that writing a report page does not import Altair.
 """
@@ -13,6 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from tally.files import write_atomically
+
+# JupyterLab 4 draws Vega-Lite 5 outputs itself (its vega5 extension), offline and in untrusted
+# notebooks; the specs tally writes compile under Vega-Lite 5 as under 6 (tests/test_charts.py).
+VEGALITE_MIMETYPE = "application/vnd.vegalite.v5+json"
+VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 _DRAW_FUNCTION = """
 window.tallyDraw = function (id) {
@@ -63,3 +69,14 @@ def chart_html(spec: dict[str, Any]) -> str:
     return (f'<div class="tally-chart" id="{chart_id}"></div>\n'
             f'<script type="application/json" id="{chart_id}-spec">{payload}</script>\n'
             f'<script>tallyDraw("{chart_id}");</script>')
+
+
+def report_chart_output(output: dict[str, Any]) -> dict[str, Any]:
+    """A notebook output holding a Vega-Lite chart, as the HTML snippet a report page draws with its
+    inlined libraries (without a schema: the page's Vega-Lite reads it as its own); other outputs
+    unchanged."""
+    spec = output.get("data", {}).get(VEGALITE_MIMETYPE)
+    if spec is None:
+        return output
+    spec = {key: value for key, value in spec.items() if key != "$schema"}
+    return {**output, "data": {"text/html": chart_html(spec), "text/plain": output["data"].get("text/plain", "<chart>")}}

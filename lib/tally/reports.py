@@ -206,14 +206,17 @@ def page_html(title: str, body: str, generated_at: str, sources_count: int, para
 
 
 def export_body(notebook: Any) -> str:
-    """The notebook's cells as HTML, without code or prompts, dropping the notebook-only chart bundle."""
+    """The notebook's cells as HTML, without code or prompts; its Vega-Lite chart outputs (drawn by
+    JupyterLab itself in the notebook) become snippets drawn by the page's inlined libraries."""
     from nbconvert import HTMLExporter
+    from nbformat import from_dict
+
+    from tally.offline import report_chart_output
 
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if o.get("metadata", {}).get("tally", {}).get("role") != "vega-bundle"
-                               and o.get("output_type") != "stream"]
+            cell["outputs"] = [from_dict(report_chart_output(o)) for o in cell.get("outputs", [])
+                               if o.get("output_type") != "stream"]
     # Cells tagged "notebook-only" (the notebook's own heading) give way to the page's header.
     notebook.cells = [c for c in notebook.cells if "notebook-only" not in c.get("metadata", {}).get("tags", [])]
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
