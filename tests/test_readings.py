@@ -3,7 +3,7 @@
 A case is a whole capture (`text`), maybe with its manifest facts (`published`, `outlet`),
 as tally would load it from a folder; `figures` lists what it must read (`words` must
 overlap the figure's span; `category`, `low`, `high`, `date`, `attribution` (a part of the
-speaker's label, or null for none), `cited_outlet` and `flags` are checked when given), and
+speaker's label, or null for none), `cited_outlet`, `flags`, `period` and `period_start` are checked when given), and
 `absent` words that must give no figure in the spec's categories. The sentences are written
 for the tests, in the styles of the pages tally reads; none is copied from an article.
 """
@@ -59,8 +59,10 @@ def test_reading(kind, case, tmp_path):
                "date": None if pd.isna(figure["date"]) else pd.Timestamp(figure["date"]).strftime("%Y-%m-%d"),
                "attribution": None if pd.isna(figure["attribution"]) else figure["attribution"],
                "cited_outlet": None if pd.isna(figure["cited_outlet"]) else figure["cited_outlet"],
-               "flags": figure["flags"]}
-        for key in ("category", "low", "high", "date", "cited_outlet"):
+               "flags": figure["flags"], "period": figure["period"],
+               "period_start": None if pd.isna(figure["period_start"])
+               else pd.Timestamp(figure["period_start"]).strftime("%Y-%m-%d")}
+        for key in ("category", "low", "high", "date", "cited_outlet", "period", "period_start"):
             if key in expected:
                 assert got[key] == expected[key], f"{expected['words']!r}: {key} {got[key]!r}, want {expected[key]!r}"
         if "attribution" in expected:

@@ -281,3 +281,81 @@ def nearest(expressions: list[TimeExpression], start: int, end: int, text: str =
 
 
 _CLAUSE_SEPARATOR = re.compile(r";|,\s*(?:and|while|but|whereas|with)\b")
+
+
+# What span of time a figure counts (the figures table's `period` and `period_start`).
+PERIOD_TOTAL = "total"  # a running total up to its day: "since January", "so far", "the death toll"
+PERIOD_DAY = "day"  # what happened on its day: "on Tuesday 300 left"
+PERIOD_CURRENT = "current"  # how many there are on its day: "5,000 remain", "the group has 2,000 fighters"
+PERIOD_UNKNOWN = "unknown"  # no day and no words saying it is a total
+PERIODS = (PERIOD_TOTAL, PERIOD_DAY, PERIOD_CURRENT, PERIOD_UNKNOWN)
+# Words beside a figure that make it a total since some start.
+_TOTAL_WORDS = re.compile(
+    r"\b(?:in\s+total|a\s+total\s+of|total(?:l?ing|s|led|ed)?|(?:death|casualty|civilian)\s+tolls?|tolls?|tally|"
+    r"cumulative(?:ly)?|altogether|overall|so\s+far|to\s+date|thus\s+far|until\s+now|up\s+to\s+now|in\s+all|"
+    r"since|as\s+of|in\s+the\s+(?:past|last)|over\s+the\s+(?:past|last)|between\s+\d{1,2}\s+\w+\s+and|"
+    r"between\s+\w+\.?\s+\d{1,2}\s+and|(?:have|has)\s+(?:\w+\s+){0,2}(?:been|fled|left|died|risen|reached|climbed|"
+    r"grown|passed|surpassed|topped))\b", re.I)
+# "since 10 March", "between 10 March and 23 March", "from 1 March to": where a sentence starts its period
+_PERIOD_FROM = re.compile(rf"\b(?:since|between|from)\s+(?:the\s+)?(?P<day>{_DAY})")
+_TOTAL_BASES = ("period", BASIS_NARRATIVE_PERIOD, "present perfect")
+_PAST_SPAN = re.compile(rf"(?:past|last)\s+(?:(?P<count>{_SMALL_COUNT})\s+|few\s+|several\s+|couple\s+of\s+)?(?P<unit>{_UNITS})\b",
+                        re.I)
+_UNIT_DAYS = {"day": 1, "night": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24, "decade": 3650}
+_SINCE = re.compile(r"\bsince\b", re.I)
+
+
+def figure_period(category: str, date_text: str, date_basis: str, near_words: str, day: date | None,
+                  published: date | None, infobox: bool = False) -> tuple[str, date | None]:
+    """What span a figure counts, and the day that span starts where the words give one.
+
+    `near_words` are the words of the figure's clause (a total is said beside its number:
+    "a total of", "the death toll rose to", "so far"); `date_text` and `date_basis` are how
+    its day was found. An infobox's figures are the whole battle's totals, with no start;
+    people still inside and a force's strength are levels ('current'), not totals.
+    """
+    if category in ("remaining", "strength"):  # a level, even "a total of 5,000 remain"
+        return PERIOD_CURRENT, None
+    vague = date_basis == BASIS_VAGUE  # "last month": a past span, not a running total
+    if infobox or (not vague and (date_basis.startswith(_TOTAL_BASES) or _TOTAL_WORDS.search(near_words))):
+        if day is None:  # "last week, 300 were killed": no day, so no start either
+            return PERIOD_TOTAL, None
+        start = period_start(date_text, day, published)
+        if start is None:
+            stated = _PERIOD_FROM.search(fold_case(near_words))
+            start = _explicit_day(stated.group("day"), day) if stated else None
+        return PERIOD_TOTAL, start if start is None or start <= day else None
+    return (PERIOD_DAY if day is not None else PERIOD_UNKNOWN), None
+
+
+def period_start(date_text: str, end: date | None, published: date | None) -> date | None:
+    """The first day of a period the words name ("since January 9", "in the past week",
+    "since the offensive began on 4 March", "since 2014"); None when they name no day.
+    A month or a year alone starts on its first day."""
+    if not date_text:
+        return None
+    reference = end or published
+    span = _PAST_SPAN.search(date_text)
+    if span is not None and reference is not None:
+        count = (span.group("count") or "1").lower()
+        number = int(count) if count.isdigit() else _WORD_COUNTS.get(count)
+        if number is None:
+            return None
+        unit = span.group("unit").lower().rstrip("s")
+        days = max(1, round(number * _UNIT_DAYS[unit]))  # "the past 24 hours" is the day itself
+        return reference - timedelta(days=days - 1)
+    since = _SINCE.search(date_text)
+    if since is None:
+        return None
+    rest = date_text[since.end():]
+    for found in find_time_expressions(rest, reference):
+        if found.kind in ("date", "weekday", "yesterday", "days_ago") and found.day is not None:
+            return found.day if reference is None or found.day <= reference else None
+    named = re.search(rf"\b(?P<month>{_MONTH_NAMES})\b|\b(?P<year>(?:19|20)\d\d)\b", fold_case(rest))
+    if named is None:
+        return None
+    if named.group("year"):
+        return date(int(named.group("year")), 1, 1)
+    if reference is None:
+        return None
+    return _explicit_day(f"{named.group('month')} 1", reference)

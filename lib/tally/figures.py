@@ -46,6 +46,11 @@ FIGURES = pa.DataFrameSchema(
         "date": pa.Column(pa.DateTime, nullable=True, description="the day the figure refers to"),
         "date_text": pa.Column(str, description="the words that gave the date"),
         "date_basis": pa.Column(str, description="how the date was found"),
+        "period": pa.Column(str, pa.Check.isin(dates.PERIODS),
+                            description="what span it counts: 'total' up to its day (since a start), 'day' (one "
+                                        "day's event), 'current' (how many there are on its day), 'unknown'"),
+        "period_start": pa.Column(pa.DateTime, nullable=True,
+                                  description="first day of a total's period, where the words give one"),
         "attribution": pa.Column(str, nullable=True, description="who is quoted for it; empty for narration"),
         "cited_outlet": pa.Column(str, nullable=True, description="news agency the article took it from"),
         "category_text": pa.Column(str, description="the words that gave the category"),
@@ -114,14 +119,30 @@ def figures_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
         rows.reindex(columns=list(FIGURES.columns)).copy())
     for column in ("start", "end", "low", "high", "best", "paragraph"):
         frame[column] = frame[column].astype("Int64")
-    for column in ("date", "published"):
+    _fill_periods(frame)
+    for column in ("date", "published", "period_start"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
     for column in ("source", "quantity_text", "category", "group", "unit", "date_text", "date_basis",
-                   "category_text", "sentence", "flags", "claim_id"):
+                   "category_text", "sentence", "flags", "claim_id", "period"):
         frame[column] = frame[column].fillna("").astype(str)
     for column in ("attribution", "cited_outlet", "outlet", "site", "title", "url"):
         frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
     return FIGURES.validate(frame)
+
+
+def _fill_periods(frame: pd.DataFrame) -> None:
+    """Give each row without one its `period` and `period_start` (`dates.figure_period`)."""
+    missing = frame["period"].isna() | (frame["period"] == "")
+    if not missing.any():
+        return
+    found = [dates.figure_period(category, date_text or "", basis or "", sentence or "", _as_date(day),
+                                 _as_date(published), basis == BASIS_INFOBOX)
+             for category, date_text, basis, sentence, day, published in frame.loc[
+                 missing, ["category", "date_text", "date_basis", "sentence", "date", "published"]].itertuples(index=False)]
+    frame["period"] = frame["period"].astype(object)
+    frame.loc[missing, "period"] = [period for period, _ in found]
+    frame["period_start"] = frame["period_start"].astype(object)
+    frame.loc[missing, "period_start"] = [start for _, start in found]
 
 
 def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
