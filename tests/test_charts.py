@@ -40,8 +40,78 @@ def test_bounds_are_drawn_as_ranges_and_open_bounds_reach_the_edge():
     assert list(rows["bound"]) == [charts.BOUND_EXACT, charts.BOUND_RANGE, charts.BOUND_AT_LEAST, charts.BOUND_AT_MOST]
     assert list(rows["value_text"]) == ["3,000", "4,000 to 5,000", "at least 1,000", "at most 500"]
     assert rows.loc[1, ["span_low", "span_high"]].tolist() == [4000, 5000]
-    assert rows.loc[2, "span_high"] == 10000  # twice the largest bound shown
-    assert rows.loc[3, "span_low"] == 1  # the log axis' floor
+    low, high = charts.value_domain(table(*[figure(low=v, high=v, best=v) for v in (500, 5000)]))
+    assert (low, high) == (200, 10000)  # round numbers with room beyond the lowest and highest
+    assert rows.loc[2, "span_high"] == high  # "more than 1,000" runs to the top of the plotted area
+    assert rows.loc[3, "span_low"] == low  # "up to 500" to its bottom
+
+
+def _y_scales(spec: dict) -> list[dict]:
+    """Every y scale in a (layered, maybe faceted) chart spec."""
+    found = []
+    def walk(node):
+        if isinstance(node, dict):
+            y = node.get("encoding", {}).get("y") if isinstance(node.get("encoding"), dict) else None
+            if isinstance(y, dict) and "scale" in y:
+                found.append(y | {"scale": y["scale"]})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(spec)
+    return found
+
+
+@pytest.mark.parametrize("draw", [charts.figures_by_date, charts.outlets_compared])
+def test_open_bounds_end_at_the_edge_of_a_fixed_log_axis_with_round_labels_that_cannot_collide(draw):
+    figures = table(figure(quantity_text="at least 20", low=20, high=None, best=20),
+                    figure(quantity_text="10,000", low=10000, high=10000, best=10000, claim_id="c2"),
+                    figure(quantity_text="20,000", low=20000, high=20000, best=20000, claim_id="c3"))
+    spec = draw(figures).to_dict()
+    ys = _y_scales(spec)
+    assert ys and all(y["scale"]["domain"] == [10, 50000] and y["scale"]["nice"] is False for y in ys)
+    data = next(iter(spec["datasets"].values()))
+    open_row = next(row for row in data if row["bound"] == charts.BOUND_AT_LEAST)
+    assert (open_row["span_low"], open_row["span_high"]) == (20, 50000)  # not twice the largest figure
+    for y in ys:
+        ticks = y["axis"]["values"]
+        assert all(later / earlier >= 2 for earlier, later in zip(ticks, ticks[1:]))  # 10,000 and 20,000 never both
+        assert y["axis"]["format"] == ","
+
+
+def test_a_line_joins_an_outlets_running_totals_and_never_two_figures_of_one_day():
+    totals = [figure(quantity_text=f"{v:,}", low=v, high=v, best=v, period="total", claim_id=f"t{i}",
+                     date=pd.Timestamp(day)) for i, (v, day) in enumerate(
+        [(1000, "2019-03-10"), (1400, "2019-03-11"), (1600, "2019-03-11"), (2000, "2019-03-12")])]
+    events = [figure(quantity_text="300", low=300, high=300, best=300, period="day", claim_id="e1"),
+              figure(quantity_text="500", low=500, high=500, best=500, period="day", claim_id="e2")]
+    rows = charts.chart_rows(table(*totals, *events))
+    on_line = rows[rows["line_value"].notna()]
+    assert on_line["day"].tolist() == ["2019-03-10", "2019-03-11", "2019-03-12"]  # one point a day
+    assert on_line["line_value"].tolist() == [1000, 1500, 2000]  # the day's median
+    assert rows.loc[rows["period"] == "day", "line_value"].isna().all()  # one day's events are points only
+    assert rows["period_text"].iloc[0] == "total up to its day"
+
+
+def test_panels_and_the_category_menu_are_titled_in_words():
+    figures = table(figure(), figure(category="strength", claim_id="c2", period="current"))
+    text = json.dumps(charts.outlets_compared(figures).to_dict())
+    assert '"facet": {"field": "category_title"' in text.replace("\n", "")
+    menu = json.dumps(charts.figures_by_date(figures).to_dict())
+    assert "Fighters at large (strength)" in menu and "People evacuated or fled" in menu
+
+
+def test_long_names_are_shortened_on_the_axis_and_whole_in_the_tooltip_and_counts_tick_by_one():
+    long_name = "United Nations Office for the Coordination of Humanitarian Affairs (OCHA) for Syria"
+    figures = table(figure(attribution=long_name), figure(attribution=long_name, claim_id="c2"),
+                    figure(attribution="Mustafa Bali", claim_id="c3"))
+    spec = charts.quoted_most(figures).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert {row["label"] for row in data} == {"OCHA for Syria", "Mustafa Bali"}
+    assert {row["attribution"] for row in data} == {long_name, "Mustafa Bali"}
+    assert spec["encoding"]["x"]["axis"]["values"] == [0, 1, 2]
+    assert charts.short_label("the head of the regional military administration") == "the head of the regional military…"
 
 
 def test_days_are_iso_strings_so_no_time_zone_moves_them():
@@ -222,3 +292,16 @@ def test_a_report_turns_a_notebook_chart_into_an_inline_chart():
     assert converted["data"]["text/html"] == chart_html({"mark": "point", "data": {"values": [{"a": 1}]}})
     table_output = {"output_type": "display_data", "metadata": {}, "data": {"text/html": "<table></table>"}}
     assert report_chart_output(table_output) is table_output
+
+
+def test_no_table_a_person_reads_shows_na_nan_or_none():
+    frame = pd.DataFrame({"text": pd.array(["a", pd.NA], dtype="string"), "number": [1.0, float("nan")],
+                          "count": pd.array([3, pd.NA], dtype="Int64"), "when": [pd.Timestamp("2019-03-12"), pd.NaT],
+                          "other": ["x", None]})
+    markup = views.table_html(frame).markup
+    for shown in ("&lt;NA&gt;", "<NA>", "nan", "NaT", "None", "1.0"):
+        assert shown not in markup
+    assert "2019-03-12" in markup and ">1<" in markup and ">3<" in markup
+    claims = views.table_html(disagreements(table(figure(), figure(outlet="Other Post", low=5000, high=5000,
+                                                                   best=5000, claim_id="c2", attribution=None)))).markup
+    assert "&lt;NA&gt;" not in claims and "nan" not in claims

@@ -155,7 +155,7 @@ def test_a_notebook_runs_with_other_parameters():
     assert rows, "no figures in the table"
     for row in rows:
         cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-        assert cells[1] == "VOA" and cells[2] == "surrendered"
+        assert cells[1] == "VOA" and cells[2] == "Fighters and others who surrendered"
         assert "2019-03-01" <= cells[0] <= "2019-03-31"
     chart_titles = [o["data"][VEGALITE_MIMETYPE].get("title") for c in executed.cells if c.cell_type == "code"
                     for o in c.get("outputs", []) if VEGALITE_MIMETYPE in o.get("data", {})]

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import math
+import re
+
 import altair as alt
 import pandas as pd
 
+from tally import dates
 from tally.offline import VEGALITE_MIMETYPE, VEGALITE_SCHEMA
 
 BOUND_EXACT = "exact"
@@ -36,8 +40,8 @@ CATEGORY_TITLES = {
     "strength": "Fighters at large (strength)", "other": "Other counts of people",
 }
 _TOOLTIP_FIELDS = [
-    ("quantity_text:N", "Words"), ("value_text:N", "Read as"), ("category:N", "Category"), ("group:N", "Who"),
-    ("day_label:N", "Day it refers to"), ("date_basis:N", "How the day was found"), ("attribution:N", "Quoted"),
+    ("quantity_text:N", "Words"), ("value_text:N", "Read as"), ("category_title:N", "Category"), ("group:N", "Who"),
+    ("day_label:N", "Day it refers to"), ("period_text:N", "Counts"), ("date_basis:N", "How the day was found"), ("attribution:N", "Quoted"),
     ("cited_outlet:N", "Via agency"), ("outlet:N", "Outlet"), ("published_day:N", "Published"),
     ("source:N", "Source file"), ("sentence:N", "Sentence"),
 ]
@@ -56,7 +60,13 @@ DETAIL_LIMIT = 300
 # At most this many marks: above it, days are grouped into weeks, then months.
 MAX_MARKS = 300
 _PERIODS = (("day", None), ("week", "W-SUN"), ("month", "M"))
-_GROUP_KEYS = ["day", "outlet", "category", "bound"]
+_GROUP_KEYS = ["day", "outlet", "category", "period", "bound"]
+# Running totals and levels are series an outlet updates day by day: a line joins each outlet's.
+SERIES_PERIODS = (dates.PERIOD_TOTAL, dates.PERIOD_CURRENT)
+# The lowest value the log axis shows; what lies below it (a "0") is drawn on it.
+LOG_FLOOR = 1.0
+_NICE_STEPS = (1.0, 2.0, 5.0)
+MAX_LABEL = 34  # characters of a name shown on an axis; the tooltip has it whole
 
 
 def _day(values: pd.Series) -> pd.Series:
@@ -88,22 +98,61 @@ def value_text(low: Any, high: Any) -> str:
     return "unknown" if pd.isna(value) else f"{int(value):,}"
 
 
-def chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
+def value_domain(figures: pd.DataFrame) -> tuple[float, float]:
+    """The log axis' span for these figures: from a round number (1, 2 or 5 times a power of ten)
+    below the lowest value or bound to one above the highest, with room for the marks at either end."""
+    values = pd.concat([figures[column].astype("Float64") for column in ("low", "high", "best")]).dropna()
+    values = values[values > 0]
+    if values.empty:
+        return LOG_FLOOR, 10.0
+    return _nice(float(values.min()) / 1.5, down=True), _nice(float(values.max()) * 1.5, down=False)
+
+
+def _nice(value: float, down: bool) -> float:
+    """The nearest of 1, 2, 5 times a power of ten below (`down`) or above `value`, never under `LOG_FLOOR`."""
+    if value <= LOG_FLOOR:
+        return LOG_FLOOR
+    power = 10.0 ** math.floor(math.log10(value))
+    candidates = [step * power * scale for scale in (0.1, 1.0, 10.0) for step in _NICE_STEPS]
+    return max(c for c in candidates if c <= value) if down else min(c for c in candidates if c >= value)
+
+
+def log_ticks(domain: tuple[float, float]) -> list[float]:
+    """Axis labels that never collide: powers of ten, with 2 and 5 between them over two decades or less."""
+    low, high = domain
+    steps = _NICE_STEPS if high / low <= 100 else (1.0,)
+    ticks = [step * 10.0 ** power for power in range(int(math.floor(math.log10(low))), int(math.log10(high)) + 1)
+             for step in steps]
+    return [tick for tick in ticks if low <= tick <= high]
+
+
+def period_text(period: str, start: Any) -> str:
+    """What span a figure counts, in words: 'total since 2019-01-09', 'one day's event', ..."""
+    if period == dates.PERIOD_TOTAL:
+        return f"total since {pd.Timestamp(start):%Y-%m-%d}" if not pd.isna(start) else "total up to its day"
+    return {dates.PERIOD_DAY: "one day's event", dates.PERIOD_CURRENT: "how many there were that day"}.get(
+        period, "not stated")
+
+
+def chart_rows(figures: pd.DataFrame, domain: tuple[float, float] | None = None) -> pd.DataFrame:
     """One row per figure with what the charts draw: day strings, the span of its range, tooltip words.
 
-    An open bound is drawn to the edge of the chart: the lowest value drawn is 1
-    (the log axis' floor) and the highest is twice the largest bound shown.
+    An open bound is drawn to the edge of the plotted area: `domain` (by default
+    `value_domain` of these figures) is the value axis' span, and an "at least" runs
+    to its top, an "at most" to its bottom.
     """
     rows = figures.copy()
+    low_edge, high_edge = domain or value_domain(figures)
     lows = rows["low"].astype("Float64")
     highs = rows["high"].astype("Float64")
     best = rows["best"].astype("Float64").fillna(lows).fillna(highs)
-    ceiling = float(pd.concat([lows, highs, best]).max(skipna=True) or 1) * 2 if len(rows) else 2.0
-    rows["value"] = best
-    rows["span_low"] = lows.fillna(1.0)
-    rows["span_high"] = highs.fillna(ceiling)
+    rows["value"] = best.clip(lower=low_edge)
+    rows["span_low"] = lows.fillna(low_edge).clip(lower=low_edge)
+    rows["span_high"] = highs.fillna(high_edge)
     rows["bound"] = [bound_kind(lo, hi) for lo, hi in zip(rows["low"], rows["high"])]
     rows["value_text"] = [value_text(lo, hi) for lo, hi in zip(rows["low"], rows["high"])]
+    rows["category_title"] = rows["category"].map(CATEGORY_TITLES).fillna(rows["category"])
+    rows["period_text"] = [period_text(period, start) for period, start in zip(rows["period"], rows["period_start"])]
     rows["day"] = _day(rows["date"])
     rows["day_label"] = rows["day"].fillna("no day")  # shown as text: Vega turns "day" into a timestamp
     rows["published_day"] = _day(rows["published"])
@@ -111,26 +160,42 @@ def chart_rows(figures: pd.DataFrame) -> pd.DataFrame:
     for column in ("outlet", "attribution", "cited_outlet"):
         rows[column] = rows[column].fillna("—" if column != "outlet" else "unknown outlet")
     rows["figures"] = 1
-    return rows[CHART_COLUMNS].astype({"value": "float64", "span_low": "float64", "span_high": "float64"})
+    return _with_series(rows[CHART_COLUMNS[:-1]].astype(
+        {"value": "float64", "span_low": "float64", "span_high": "float64"}))
 
 
-CHART_COLUMNS = ["source", "outlet", "category", "group", "quantity_text", "value_text", "value", "span_low",
-                 "span_high", "bound", "day", "day_label", "published_day", "date_basis", "attribution",
-                 "cited_outlet", "sentence", "figures"]
+def _with_series(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add `line_value`: on one row per outlet, category, kind of series and day, the median of that
+    day's running totals (or levels); empty elsewhere. The line layer draws only those rows, so a
+    line joins an outlet's days of one series and never two figures of one day."""
+    rows = rows.reset_index(drop=True)
+    rows["line_value"] = float("nan")
+    in_series = rows[rows["period"].isin(SERIES_PERIODS) & rows["day"].notna()]
+    if not in_series.empty:
+        keys = ["outlet", "category", "period", "day"]
+        medians = in_series.groupby(keys, sort=False)["value"].transform("median")
+        first = ~in_series.duplicated(keys)
+        rows.loc[in_series.index[first.to_numpy()], "line_value"] = medians[first].to_numpy()
+    return rows
 
 
-def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT,
-              max_marks: int = MAX_MARKS) -> tuple[pd.DataFrame, str]:
+CHART_COLUMNS = ["source", "outlet", "category", "category_title", "period", "period_text", "group",
+                 "quantity_text", "value_text", "value", "span_low", "span_high", "bound", "day", "day_label",
+                 "published_day", "date_basis", "attribution", "cited_outlet", "sentence", "figures", "line_value"]
+
+
+def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT, max_marks: int = MAX_MARKS,
+              domain: tuple[float, float] | None = None) -> tuple[pd.DataFrame, str]:
     """What a chart draws for these (dated) figures, and a subtitle saying what one mark is.
 
     Up to `detail_limit` figures, one mark each (`chart_rows`). Above it, one mark
     per outlet, category, period and kind of bound (`aggregate_rows`), the period
     being the day, or the week or month when days would give more than `max_marks`.
     """
-    rows = chart_rows(figures)
+    rows = chart_rows(figures, domain)
     if len(rows) <= detail_limit:
         return rows, ""
-    for period, frequency in _PERIODS:
+    for period, frequency in _PERIODS:  # period: the span of days one mark stands for
         marks = aggregate_rows(rows, frequency)
         if len(marks) <= max_marks:
             break
@@ -139,7 +204,7 @@ def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT,
                 f"(the median; a bar spans the lowest to the highest). Hover for how many and an example.")
     if len(shown) < len(marks):
         subtitle += f" Showing the {len(shown):,} marks with the most figures of {len(marks):,}."
-    return shown.reset_index(drop=True), subtitle
+    return _with_series(shown.drop(columns="line_value")), subtitle
 
 
 def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
@@ -163,8 +228,9 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
                         ).reset_index()
     for column in ("first_published", "last_published"):
         marks[column] = _day(marks[column]).fillna("unknown")
-    for column in ("quantity_text", "group", "attribution", "cited_outlet", "date_basis"):
+    for column in ("quantity_text", "group", "attribution", "cited_outlet", "date_basis", "period_text"):
         marks = marks.merge(_most_frequent(rows, column), on=_GROUP_KEYS, how="left")
+    marks["category_title"] = marks["category"].map(CATEGORY_TITLES).fillna(marks["category"])
     example = rows.drop_duplicates(_GROUP_KEYS + ["quantity_text"])[_GROUP_KEYS + ["quantity_text", "sentence",
                                                                                  "source"]]
     marks = marks.merge(example, on=_GROUP_KEYS + ["quantity_text"], how="left")
@@ -179,7 +245,8 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
     marks["published_day"] = [first if first == last else f"{first} to {last}"
                               for first, last in zip(marks["first_published"], marks["last_published"])]
     marks["day_label"] = marks["day"]
-    return marks[CHART_COLUMNS].astype({"value": "float64", "span_low": "float64", "span_high": "float64"})
+    return _with_series(marks[CHART_COLUMNS[:-1]].astype(
+        {"value": "float64", "span_low": "float64", "span_high": "float64"}))
 
 
 def _most_frequent(rows: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -189,11 +256,29 @@ def _most_frequent(rows: pd.DataFrame, column: str) -> pd.DataFrame:
     return counts.drop_duplicates(_GROUP_KEYS)[_GROUP_KEYS + [column]]
 
 
-def _day_axis(title: str = "Day the figure refers to") -> alt.X:
+def _day_axis(rows: pd.DataFrame, title: str = "Day the figure refers to") -> alt.X:
+    """The day axis over the days drawn, fixed so that a filter leaving a layer empty leaves it whole."""
     # A utc scale makes Vega-Lite format labels in UTC by itself; an explicit formatType "utc"
     # made it drop the format and print "Mon 25". Padding keeps the first and last marks whole.
-    return alt.X("day:T", title=title, scale=alt.Scale(type="utc", padding=14),
-                 axis=alt.Axis(format="%b %-d, %Y", labelAngle=-30))
+    scale = {"type": "utc", "padding": 14}
+    days = pd.to_datetime(rows["day"].dropna())
+    if not days.empty:
+        first, last = days.min(), days.max()
+        if first == last:  # a single day: show the days beside it, not a zero-width axis
+            first, last = first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)
+        scale["domain"] = [_epoch_ms(first), _epoch_ms(last)]
+    return alt.X("day:T", title=title, scale=alt.Scale(**scale), axis=alt.Axis(format="%b %-d, %Y", labelAngle=-30))
+
+
+def _epoch_ms(day: pd.Timestamp) -> int:
+    """Midnight UTC of `day` as Vega's milliseconds since 1970."""
+    return int(pd.Timestamp(day.date(), tz="UTC").timestamp() * 1000)
+
+
+def _value_y(field: str, domain: tuple[float, float], title: str) -> alt.Y:
+    """A log value axis over `domain`, labelled only at round numbers that cannot collide."""
+    return alt.Y(f"{field}:Q", title=title, scale=alt.Scale(type="log", domain=list(domain), nice=False),
+                 axis=alt.Axis(values=log_ticks(domain), format=",", grid=True))
 
 
 def _bound_shape() -> alt.Shape:
@@ -202,68 +287,80 @@ def _bound_shape() -> alt.Shape:
                                                                 range=list(_BOUND_SHAPES.values())))
 
 
+def _bound_dash() -> alt.StrokeDash:
+    return alt.StrokeDash("bound:N", title="Bound", legend=None, scale=alt.Scale(
+        domain=[BOUND_RANGE, BOUND_AT_LEAST, BOUND_AT_MOST], range=[[1, 0], [4, 3], [4, 3]]))
+
+
+def _outlet_colour(outlets: list[str]) -> alt.Color:
+    return alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets),
+                     legend=alt.Legend(labelLimit=260, symbolType="circle"))
+
+
 def _outlet_pick() -> Any:
     """Clicking an outlet in the legend keeps it; the others fade."""
     return alt.selection_point(fields=["outlet"], bind="legend", name="outlet_pick")
 
 
-def _value_axis(title: str = "Number of people (log scale)") -> alt.Y:
-    return alt.Y("value:Q", title=title, scale=alt.Scale(type="log"))
+def _layers(base: alt.Chart, domain: tuple[float, float], title: str, subtitle: str,
+            point_size: int) -> alt.LayerChart:
+    """Running totals as lines, ranges as bars (dashed to the edge when open), every figure a point."""
+    lines = base.transform_filter("isValid(datum.line_value)").mark_line(strokeWidth=1.5, clip=True).encode(
+        y=_value_y("line_value", domain, title), detail=["outlet:N", "category:N", "period:N"])
+    spans = base.transform_filter(alt.datum.bound != BOUND_EXACT).mark_rule(strokeWidth=2, clip=True).encode(
+        y=_value_y("span_low", domain, title), y2="span_high:Q", strokeDash=_bound_dash(),
+        tooltip=_tooltip(subtitle))
+    points = base.mark_point(size=point_size, filled=True, clip=True).encode(
+        y=_value_y("value", domain, title), shape=_bound_shape(), tooltip=_tooltip(subtitle))
+    if subtitle:
+        points = points.encode(size=_figures_size(base.data))
+    return lines + spans + points
 
 
-def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by date") -> alt.Chart:
-    """Figures over the day they refer to, one colour per outlet, one panel per category.
+def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by date") -> alt.LayerChart:
+    """Figures over the day they refer to, one colour per outlet.
 
-    A closed range is a vertical bar from low to high with a diamond at its best
-    value; an open bound ("at least", "up to") is a dashed bar to the chart's edge
-    with a triangle pointing the open way. Clicking the legend keeps one outlet;
-    the menu under the chart keeps one category. Figures with no day are not drawn.
+    Every figure is a point; a closed range is also a vertical bar from low to high
+    (a diamond at its best value); an open bound ("at least", "up to") is a dashed bar
+    to the edge of the plotted area with a triangle pointing the open way. A line
+    joins an outlet's running totals of one category (and its counts of who is still
+    inside), day by day; one day's events stand alone. Clicking the legend keeps one
+    outlet; the menu under the chart keeps one category. Figures with no day are not drawn.
     """
-    rows, subtitle = marks_for(figures[figures["date"].notna()])
-    outlets = sorted(rows["outlet"].unique())
+    dated = figures[figures["date"].notna()]
+    domain = value_domain(dated)
+    rows, subtitle = marks_for(dated, domain=domain)
     categories = sorted(rows["category"].unique())
     pick_outlet = _outlet_pick()
     pick_category = alt.selection_point(
         fields=["category"], name="category_pick",
-        bind=alt.binding_select(options=[None, *categories], labels=["all", *categories], name="Category: "))
+        bind=alt.binding_select(options=[None, *categories],
+                                labels=["all", *(CATEGORY_TITLES.get(c, c) for c in categories)], name="Category: "))
     base = alt.Chart(rows).encode(
-        x=_day_axis(),
-        color=alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets)),
-        tooltip=_tooltip(subtitle),
+        x=_day_axis(rows), color=_outlet_colour(sorted(rows["outlet"].unique())),
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.12)),
     ).transform_filter(pick_category)
-    spans = base.transform_filter(alt.datum.bound != BOUND_EXACT).mark_rule(strokeWidth=2).encode(
-        y=alt.Y("span_low:Q", scale=alt.Scale(type="log"), title="Number of people (log scale)"),
-        y2="span_high:Q",
-        strokeDash=alt.StrokeDash("bound:N", title="Bound", scale=alt.Scale(
-            domain=[BOUND_RANGE, BOUND_AT_LEAST, BOUND_AT_MOST], range=[[1, 0], [4, 3], [4, 3]]), legend=None),
-    )
-    points = base.mark_point(size=90, filled=True).encode(y=_value_axis(), shape=_bound_shape())
-    if subtitle:
-        points = points.encode(size=_figures_size())
-    return (spans + points).add_params(pick_outlet, pick_category).properties(
-        title=_title(title, subtitle), width=640, height=340)
+    return _layers(base, domain, "Number of people (log scale)", subtitle, 90).add_params(
+        pick_outlet, pick_category).properties(title=_title(title, subtitle), width=640, height=340)
 
 
-def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet reported, per category") -> alt.Chart:
-    """Per category, each outlet's figures over the days they refer to, joined by a line per outlet:
-    where outlets disagree about the same day, their lines part."""
-    rows, subtitle = marks_for(figures[figures["date"].notna()])
-    outlets = sorted(rows["outlet"].unique())
+def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet reported, per category") -> alt.FacetChart:
+    """One panel per category (titled in words): each outlet's figures over the days they refer to,
+    its running totals joined by a line. Where outlets disagree about the same day, their marks part."""
+    dated = figures[figures["date"].notna()]
+    domain = value_domain(dated)
+    rows, subtitle = marks_for(dated, domain=domain)
     pick_outlet = _outlet_pick()
     base = alt.Chart(rows).encode(
-        x=_day_axis("Day"),
-        y=_value_axis("People (log scale)"),
-        color=alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets)),
+        x=_day_axis(rows, "Day"), color=_outlet_colour(sorted(rows["outlet"].unique())),
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.1)),
     )
-    # one line per outlet and kind of bound: an "at least" and an exact figure of one day are not a step
-    lines = base.mark_line(strokeWidth=1).encode(detail=[alt.Detail("outlet:N"), alt.Detail("bound:N")])
-    points = base.mark_point(size=70, filled=True).encode(shape=_bound_shape(), tooltip=_tooltip(subtitle))
-    if subtitle:
-        points = points.encode(size=_figures_size())
-    return (lines + points).add_params(pick_outlet).properties(width=300, height=180).facet(
-        facet=alt.Facet("category:N", title=None, header=alt.Header(labelFontWeight="bold")), columns=2,
+    panels = _layers(base, domain, "People (log scale)", subtitle, 70).add_params(pick_outlet).properties(
+        width=300, height=200)
+    return panels.facet(
+        facet=alt.Facet("category_title:N", title=None, header=alt.Header(labelFontWeight="bold", labelLimit=320,
+                                                                         labelFontSize=13)),
+        columns=2,
     ).properties(title=_title(title, subtitle))
 
 
@@ -279,24 +376,63 @@ def _tooltip(subtitle: str) -> list[alt.Tooltip]:
         alt.Tooltip(field, title=_FOLDED_TITLES.get(title, title)) for field, title in _TOOLTIP_FIELDS]
 
 
-def _figures_size() -> alt.Size:
-    return alt.Size("figures:Q", title="Figures per mark", scale=alt.Scale(range=[30, 500]))
+def _figures_size(rows: Any) -> alt.Size:
+    most = int(rows["figures"].max()) if isinstance(rows, pd.DataFrame) and len(rows) else 1
+    return alt.Size("figures:Q", title="Figures per mark", scale=alt.Scale(domain=[1, max(most, 2)], range=[30, 500]),
+                    legend=alt.Legend(format=",d", tickMinStep=1))
+
+
+def short_label(name: str, limit: int = MAX_LABEL) -> str:
+    """A name short enough for an axis: 'Syrian Democratic Forces (SDF) spokesman' -> 'SDF spokesman';
+    else cut at a word with '…'. The tooltip shows the whole name."""
+    if len(name) <= limit:
+        return name
+    acronym = _ACRONYM.search(name)
+    if acronym:
+        shorter = (name[: acronym.start("full")] + acronym.group("short") + name[acronym.end():]).strip()
+        if len(shorter) <= limit:
+            return shorter
+        name = shorter
+    cut = name[: limit - 1]
+    if name[limit - 1] != " ":  # do not end on part of a word
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(",;:-–— ")
+    return cut + "…"
+
+
+_ACRONYM = re.compile(r"(?P<full>(?:[A-Z][\w.'’-]*\s+)(?:(?:of|for|the|and|de|du|al)\s+|[A-Z][\w.'’-]*\s+)*)\((?P<short>[A-Z][A-Za-z.-]{1,9})\)")
 
 
 def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quoted for figures, per outlet") -> alt.Chart:
-    """The sources quoted for the most figures, as bars split by the outlet that quoted them."""
+    """The sources quoted for the most figures, as bars split by the outlet that quoted them; long
+    names are shortened on the axis (`short_label`) and whole in the tooltip; counts tick by whole figures."""
     quoted = figures[figures["attribution"].notna()]
     counts = (quoted.assign(outlet=quoted["outlet"].fillna("unknown outlet"))
               .groupby(["attribution", "outlet"]).size().rename("figures").reset_index())
     leaders = counts.groupby("attribution")["figures"].sum().nlargest(top).index
-    counts = counts[counts["attribution"].isin(leaders)]
+    counts = counts[counts["attribution"].isin(leaders)].reset_index(drop=True)
+    labels = {name: short_label(name) for name in counts["attribution"].unique()}
+    if len(set(labels.values())) < len(labels):  # two names shortened alike: keep every name whole
+        labels = {name: name for name in labels}
+    counts["label"] = counts["attribution"].map(labels)
+    most = int(counts.groupby("attribution")["figures"].sum().max()) if len(counts) else 1
     return alt.Chart(counts).mark_bar().encode(
-        y=alt.Y("attribution:N", title="Quoted", sort="-x"),
-        x=alt.X("sum(figures):Q", title="Figures quoted"),
-        color=alt.Color("outlet:N", title="Outlet"),
+        y=alt.Y("label:N", title="Quoted", sort="-x", axis=alt.Axis(labelLimit=320)),
+        x=alt.X("sum(figures):Q", title="Figures quoted", scale=alt.Scale(domain=[0, max(most, 1)], nice=False),
+                axis=alt.Axis(format="d", tickMinStep=1, values=_count_ticks(most))),
+        color=_outlet_colour(sorted(counts["outlet"].unique())),
         tooltip=[alt.Tooltip("attribution:N", title="Quoted"), alt.Tooltip("outlet:N", title="Outlet"),
                  alt.Tooltip("figures:Q", title="Figures")],
     ).properties(title=title, width=520, height=alt.Step(18))
+
+
+def _count_ticks(most: int) -> list[int]:
+    """Whole-number ticks from 0 to `most`, at most about eight of them."""
+    step = max(1, math.ceil(most / 8))
+    if step > 1:
+        power = 10 ** int(math.log10(step))
+        step = next(s * power for s in (1, 2, 5, 10) if s * power >= step)
+    return list(range(0, most + 1, step))
 
 
 def _notebook_renderer(spec: dict[str, Any], **_: Any) -> dict[str, Any]:

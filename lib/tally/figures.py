@@ -135,14 +135,24 @@ def _fill_periods(frame: pd.DataFrame) -> None:
     missing = frame["period"].isna() | (frame["period"] == "")
     if not missing.any():
         return
-    found = [dates.figure_period(category, date_text or "", basis or "", sentence or "", _as_date(day),
-                                 _as_date(published), basis == BASIS_INFOBOX)
-             for category, date_text, basis, sentence, day, published in frame.loc[
-                 missing, ["category", "date_text", "date_basis", "sentence", "date", "published"]].itertuples(index=False)]
+    found = [dates.figure_period(category, date_text or "", basis or "", _near(sentence or "", words or ""),
+                                 _as_date(day), _as_date(published), basis == BASIS_INFOBOX)
+             for category, date_text, basis, sentence, words, day, published in frame.loc[
+                 missing, ["category", "date_text", "date_basis", "sentence", "quantity_text", "date",
+                           "published"]].itertuples(index=False)]
     frame["period"] = frame["period"].astype(object)
     frame.loc[missing, "period"] = [period for period, _ in found]
     frame["period_start"] = frame["period_start"].astype(object)
     frame.loc[missing, "period_start"] = [start for _, start in found]
+
+
+def _near(sentence: str, words: str, before: int = 80, after: int = 60) -> str:
+    """The words around a figure's own in its sentence: a total is said beside its number, and
+    "has left behind mines" in another clause says nothing of it."""
+    position = sentence.find(words)
+    if position < 0:
+        return sentence
+    return sentence[max(0, position - before) : position + len(words) + after]
 
 
 def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from tally.charts import CATEGORY_TITLES, value_text
+from tally.charts import CATEGORY_TITLES, period_text, value_text
 
 FIGURE_COLUMNS = {
     "day": "Day", "outlet": "Outlet", "category": "Category", "group": "Who", "quantity_text": "Words",
-    "value": "Read as", "attribution": "Quoted", "cited_outlet": "Via agency", "date_basis": "How the day was found",
+    "value": "Read as", "period": "Counts", "attribution": "Quoted", "cited_outlet": "Via agency", "date_basis": "How the day was found",
     "sentence": "Sentence", "source": "Source",
 }
 _CATEGORY_COLOURS = {
@@ -45,7 +45,7 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     head = f"<h4>{html.escape(caption)}</h4>" if caption else ""
     if frame.empty:
         return SafeHTML(f'{head}<p class="tally-note">{html.escape(empty)}</p>')
-    shown = frame.head(max_rows)
+    shown = readable(frame.head(max_rows))
     body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="tally-table")
     note = ""
     if len(frame) > max_rows:
@@ -53,15 +53,33 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     return SafeHTML(head + body + note)
 
 
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as a person reads it: a missing value is an empty cell (never '<NA>', 'nan', 'NaT'
+    or 'None'), a day is 'YYYY-MM-DD', a whole number has no '.0'."""
+    cells = {}
+    for name, column in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(column):
+            column = column.dt.strftime("%Y-%m-%d")
+        elif pd.api.types.is_float_dtype(column) and column.dropna().mod(1).eq(0).all():
+            column = column.astype("Int64")
+        cells[name] = [("" if _missing(value) else value) for value in column.astype(object)]
+    return pd.DataFrame(cells, columns=frame.columns)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, (str, list, tuple, dict)) and bool(pd.isna(value)))
+
+
 def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
     """The figures as a reader wants them listed: by day, in words, with their sentence."""
     table = pd.DataFrame({
         "day": figures["date"].dt.strftime("%Y-%m-%d").fillna("no day"),
         "outlet": figures["outlet"],
-        "category": figures["category"],
+        "category": figures["category"].map(CATEGORY_TITLES).fillna(figures["category"]),
         "group": figures["group"],
         "quantity_text": figures["quantity_text"],
         "value": [value_text(lo, hi) for lo, hi in zip(figures["low"], figures["high"])],
+        "period": [period_text(period, start) for period, start in zip(figures["period"], figures["period_start"])],
         "attribution": figures["attribution"],
         "cited_outlet": figures["cited_outlet"],
         "date_basis": figures["date_basis"],
@@ -69,6 +87,28 @@ def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
         "source": figures["source"],
     })
     return table.sort_values(["day", "outlet", "category"], kind="stable").rename(columns=FIGURE_COLUMNS)
+
+
+CLAIM_COLUMNS = {"date": "Day", "category": "Category", "group": "Who", "value": "Read as",
+                 "first_published": "First published", "reports": "Figures", "sources": "Sources",
+                 "outlets": "Outlets", "attributions": "Quoted"}
+DISAGREEMENT_COLUMNS = {"category": "Category", "day": "Day", "outlets": "Outlets", "lowest": "Lowest",
+                        "highest": "Highest", "spread": "Spread (highest over lowest)", "reported": "Reported"}
+
+
+def claims_for_reading(claims: pd.DataFrame) -> pd.DataFrame:
+    """A claims table as a reader wants it: by day, category in words, bounds in words."""
+    table = claims.assign(
+        category=claims["category"].map(CATEGORY_TITLES).fillna(claims["category"]),
+        value=[value_text(lo, hi) for lo, hi in zip(claims["low"], claims["high"])])
+    table = table.sort_values(["date", "category"], kind="stable", na_position="last")
+    return table[list(CLAIM_COLUMNS)].rename(columns=CLAIM_COLUMNS)
+
+
+def disagreements_for_reading(table: pd.DataFrame) -> pd.DataFrame:
+    """The disagreements table with its category and columns in words."""
+    return table.assign(category=table["category"].map(CATEGORY_TITLES).fillna(table["category"])).rename(
+        columns=DISAGREEMENT_COLUMNS)
 
 
 def highlighted_text(text: str, figures: pd.DataFrame, start: int = 0, end: int | None = None) -> SafeHTML:
