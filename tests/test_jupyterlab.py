@@ -1,5 +1,7 @@
-"""The notebooks as a user meets them: executed, then reopened in a real JupyterLab in headless
-Chromium, with no network and without being trusted (another machine, a colleague's clone).
+"""The notebooks as a user meets them in a real JupyterLab in headless Chromium, with no network:
+opened from a clone and run with Run > Run All Cells (Selenium driving Debian's chromium through
+chromedriver), and executed elsewhere then reopened without being trusted (another machine, a
+colleague's clone).
 
 Every chart must draw (JupyterLab renders the Vega-Lite output itself: a canvas or an SVG with
 marks), no cell may show an error, and the saved notebook must stay small.
@@ -108,3 +110,136 @@ def test_a_reopened_untrusted_notebook_draws_every_chart_in_jupyterlab(jupyterla
     for number, html in enumerate(drawn, 1):
         assert re.search(r'<(?:canvas|svg)[^>]*class="marks"', html), f"{name}: chart {number} drew no marks"
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in dom, f"{name}: an error is shown"
+
+
+# --- Run All in a real browser: Debian's chromium driven by its chromedriver through Selenium ---
+
+CHROMEDRIVER = shutil.which("chromedriver")
+_RUN_ALL = 'li.lm-Menu-item[data-command="runmenu:run-all"]'  # Run > Run All Cells
+
+
+def _start_lab(folder: Path) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
+               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                              env={**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".config")})
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2):
+                return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                pytest.fail("JupyterLab did not start on 127.0.0.1 within 60 s")
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def fresh_lab():
+    """JupyterLab over a copy of the project as a clone has it: unexecuted notebooks beside data/."""
+    if CHROMEDRIVER is None:
+        pytest.skip("chromedriver is not installed (apt-get install chromium-driver); .ci/run installs it")
+    pytest.importorskip("selenium", reason="selenium is a test dependency: pip install -e '.[test]'")
+    folder = Path(tempfile.mkdtemp(prefix="tally-lab-run-"))
+    shutil.copytree(NOTEBOOKS, folder / "notebooks")
+    (folder / "data").symlink_to(SOURCES.parent)
+    server, port = _start_lab(folder)
+    try:
+        yield folder, port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--window-size=1400,1800"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _console(driver) -> list[str]:
+    """What the page wrote to the console since the last call (errors and warnings among it)."""
+    return [f"{entry['level']}: {entry['message']}" for entry in driver.get_log("browser")]
+
+
+def _wait(driver, condition, seconds: float, what: str):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, seconds, poll_frequency=0.25).until(condition)
+    except Exception:  # TimeoutException: say what did not happen, and keep the page for the reader
+        (Path(tempfile.gettempdir()) / "tally-lab-run.html").write_text(driver.page_source, encoding="utf-8")
+        pytest.fail(f"{what} within {seconds:.0f} s (page kept in {tempfile.gettempdir()}/tally-lab-run.html)")
+
+
+def _drawing_cells(notebook: dict) -> list[int]:
+    """Positions (among code cells) of the cells that end by drawing a chart."""
+    code = ["".join(cell["source"]).strip() for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    return [i for i, source in enumerate(code) if re.match(r"charts\.(?!enable)\w+\(", source.splitlines()[-1] if source else "")]
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in NOTEBOOKS.glob("*.ipynb")))
+def test_run_all_in_jupyterlab_draws_every_chart_with_no_error(fresh_lab, browser, name):
+    from selenium.webdriver.common.by import By
+
+    folder, port = fresh_lab
+    notebook = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+    code_cells = sum(cell["cell_type"] == "code" for cell in notebook["cells"])
+    drawing = _drawing_cells(notebook)
+    browser.get(f"http://127.0.0.1:{port}/lab/workspaces/run-{Path(name).stem}/tree/notebooks/{name}?reset")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell"), 60, f"{name} did not open")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']")
+          or "Idle" in d.find_element(By.CSS_SELECTOR, ".jp-StatusBar-Widget, #jp-main-statusbar").text,
+          60, f"{name}: the kernel did not start")
+    _console(browser)  # what JupyterLab itself logged while starting is not the notebook's
+
+    # Run > Run All Cells, clicked as a user would
+    run_menu = next(item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
+                    if item.text.strip() == "Run")
+    run_menu.click()
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, _RUN_ALL), 10, "the Run menu did not open")
+    browser.find_element(By.CSS_SELECTOR, _RUN_ALL).click()
+
+    def finished(driver):
+        prompts = [p.text for p in driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputPrompt")]
+        return len(prompts) == code_cells and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
+    _wait(browser, finished, 180, f"{name}: Run All did not finish")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".jp-RenderedVegaLite .marks")) >= len(drawing),
+          30, f"{name}: not every chart drew")
+
+    cells = browser.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell")
+    for position in drawing:
+        marks = cells[position].find_elements(By.CSS_SELECTOR, ".jp-RenderedVegaLite canvas.marks, "
+                                                                ".jp-RenderedVegaLite svg.marks")
+        assert marks, f"{name}: the chart of code cell {position + 1} did not draw"
+    shown_errors = browser.find_elements(By.CSS_SELECTOR, "[data-mime-type='application/vnd.jupyter.stderr'], "
+                                                          ".jp-OutputArea-output.jp-mod-error")
+    assert not shown_errors, f"{name}: {shown_errors[0].text[:300]}"
+
+    # every choice of a chart's menus (figures_by_date's category) redraws without a Vega warning
+    for select in browser.find_elements(By.CSS_SELECTOR, ".jp-RenderedVegaLite .vega-bind select"):
+        for option in select.find_elements(By.TAG_NAME, "option"):
+            option.click()
+            time.sleep(0.3)
+    logged = _console(browser)
+    bad = [line for line in logged if re.search(r"Infinite extent|is not defined|already been declared|"
+                                                r"Uncaught|SEVERE: .*vega", line)]
+    assert not bad, f"{name}: the browser console says {bad[:3]}"
