@@ -20,6 +20,7 @@ from typing import Any
 
 import math
 import re
+import textwrap
 
 import altair as alt
 import pandas as pd
@@ -294,7 +295,7 @@ def _bound_dash() -> alt.StrokeDash:
 
 def _outlet_colour(outlets: list[str]) -> alt.Color:
     return alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets),
-                     legend=alt.Legend(labelLimit=260, symbolType="circle"))
+                     legend=alt.Legend(labelLimit=200, symbolType="circle"))
 
 
 def _outlet_pick() -> Any:
@@ -364,8 +365,9 @@ def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet repor
     ).properties(title=_title(title, subtitle))
 
 
-def _title(title: str, subtitle: str) -> alt.TitleParams | str:
-    return alt.TitleParams(title, subtitle=subtitle, subtitleFontSize=11) if subtitle else title
+def _title(title: str, subtitle: str, width: int = 95) -> alt.TitleParams | str:
+    """The chart's title, with its subtitle wrapped into lines (Vega draws one line as wide as it is)."""
+    return alt.TitleParams(title, subtitle=textwrap.wrap(subtitle, width), subtitleFontSize=11) if subtitle else title
 
 
 def _tooltip(subtitle: str) -> list[alt.Tooltip]:
