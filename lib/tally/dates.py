@@ -294,8 +294,8 @@ _TOTAL_WORDS = re.compile(
     r"\b(?:in\s+total|a\s+total\s+of|total(?:l?ing|s|led|ed)?|(?:death|casualty|civilian)\s+tolls?|tolls?|tally|"
     r"cumulative(?:ly)?|altogether|overall|so\s+far|to\s+date|thus\s+far|until\s+now|up\s+to\s+now|in\s+all|"
     r"since|as\s+of|in\s+the\s+(?:past|last)|over\s+the\s+(?:past|last)|between\s+\d{1,2}\s+\w+\s+and|"
-    r"between\s+\w+\.?\s+\d{1,2}\s+and|(?:have|has)\s+(?:\w+\s+){0,2}(?:been|fled|left|died|risen|reached|climbed|"
-    r"grown|passed|surpassed|topped))\b", re.I)
+    r"between\s+\w+\.?\s+\d{1,2}\s+and|(?:have|has)\s+(?:\w+\s+){0,2}(?:been|fled|died|risen|reached|climbed|"
+    r"grown|passed|surpassed|topped))\b", re.I)  # not "has left": "has left behind mines"
 # "since 10 March", "between 10 March and 23 March", "from 1 March to": where a sentence starts its period
 _PERIOD_FROM = re.compile(rf"\b(?:since|between|from)\s+(?:the\s+)?(?P<day>{_DAY})")
 _TOTAL_BASES = ("period", BASIS_NARRATIVE_PERIOD, "present perfect")

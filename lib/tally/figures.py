@@ -146,7 +146,7 @@ def _fill_periods(frame: pd.DataFrame) -> None:
     frame.loc[missing, "period_start"] = [start for _, start in found]
 
 
-def _near(sentence: str, words: str, before: int = 80, after: int = 60) -> str:
+def _near(sentence: str, words: str, before: int = 50, after: int = 60) -> str:
     """The words around a figure's own in its sentence: a total is said beside its number, and
     "has left behind mines" in another clause says nothing of it."""
     position = sentence.find(words)
