@@ -40,6 +40,29 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _start_lab(folder: Path) -> tuple[subprocess.Popen, int]:
+    """`jupyter lab` on a free port of 127.0.0.1 over `folder`, once it answers."""
+    port = _free_port()
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
+               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    # its own config folder: no user settings, no workspaces of earlier runs
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                              env={**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".config")})
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2):
+                return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                pytest.fail("JupyterLab did not start on 127.0.0.1 within 60 s")
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def jupyterlab():
     """A JupyterLab server on 127.0.0.1 over a folder of executed copies of the notebooks."""
@@ -49,25 +72,8 @@ def jupyterlab():
     for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         papermill.execute_notebook(str(notebook), str(folder / notebook.name), cwd=str(NOTEBOOKS),
                                    parameters={"sources_dir": str(SOURCES)}, progress_bar=False)
-    port = _free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
-               "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-               "jupyterlab.NeverCheckForUpdate"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                              env={**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".config")})
+    server, port = _start_lab(folder)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start on 127.0.0.1 within 60 s")
-                time.sleep(0.5)
         yield folder, port
     finally:
         server.terminate()
@@ -94,9 +100,7 @@ def test_a_reopened_untrusted_notebook_draws_every_chart_in_jupyterlab(jupyterla
     charts = [output for output in outputs if VEGALITE_MIMETYPE in output.get("data", {})]
     assert not [output for output in outputs if output.get("output_type") == "error"], f"{name}: a cell failed"
     # every cell that ends by drawing a chart ("charts.figures_by_date(...)") must give a Vega-Lite output
-    drawing = [cell for cell in executed["cells"] if cell["cell_type"] == "code"
-               and "".join(cell["source"]).strip().splitlines()[-1:] and re.match(
-                   r"charts\.(?!enable)\w+\(", "".join(cell["source"]).strip().splitlines()[-1])]
+    drawing = _drawing_cells(executed)
     assert len(charts) == len(drawing), f"{name}: {len(drawing)} cells draw a chart, {len(charts)} chart outputs"
     assert (folder / name).stat().st_size < 400_000, f"{name} saved with {(folder / name).stat().st_size} bytes"
 
@@ -116,27 +120,6 @@ def test_a_reopened_untrusted_notebook_draws_every_chart_in_jupyterlab(jupyterla
 
 CHROMEDRIVER = shutil.which("chromedriver")
 _RUN_ALL = 'li.lm-Menu-item[data-command="runmenu:run-all"]'  # Run > Run All Cells
-
-
-def _start_lab(folder: Path) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={folder}",
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                              env={**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".config")})
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2):
-                return server, port
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.terminate()
-                pytest.fail("JupyterLab did not start on 127.0.0.1 within 60 s")
-            time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -211,12 +194,27 @@ def test_run_all_in_jupyterlab_draws_every_chart_with_no_error(fresh_lab, browse
           60, f"{name}: the kernel did not start")
     _console(browser)  # what JupyterLab itself logged while starting is not the notebook's
 
-    # Run > Run All Cells, clicked as a user would
-    run_menu = next(item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
-                    if item.text.strip() == "Run")
-    run_menu.click()
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, _RUN_ALL), 10, "the Run menu did not open")
-    browser.find_element(By.CSS_SELECTOR, _RUN_ALL).click()
+    # Run > Run All Cells, clicked as a user would once the item is enabled; clicked again if no
+    # cell started (on a busy machine JupyterLab may still be redrawing the notebook)
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def started(driver):
+        return any(p.text.strip() != "[ ]:" for p in driver.find_elements(By.CSS_SELECTOR,
+                                                                             ".jp-CodeCell .jp-InputPrompt"))
+    for attempt in range(1, 4):
+        try:
+            next(item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
+                 if item.text.strip() == "Run").click()
+            _wait(browser, lambda d: [item for item in d.find_elements(By.CSS_SELECTOR, _RUN_ALL)
+                                      if "lm-mod-disabled" not in (item.get_attribute("class") or "")],
+                  20, "Run > Run All Cells did not become enabled")
+            browser.find_element(By.CSS_SELECTOR, _RUN_ALL).click()
+            WebDriverWait(browser, 20, poll_frequency=0.25).until(started)
+            break
+        except (StaleElementReferenceException, TimeoutException):
+            if attempt == 3:
+                pytest.fail(f"{name}: no cell started after Run > Run All Cells was clicked three times")
 
     def finished(driver):
         prompts = [p.text for p in driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .jp-InputPrompt")]
