@@ -25,6 +25,23 @@ def main(argv: list[str] | None = None) -> int:
     _add_parser = commands.add_parser
     commands.add_parser = lambda *a, **k: _add_parser(*a, parents=[lexicon], **k)  # type: ignore[method-assign]
 
+    collect = commands.add_parser("collect", help="bring articles into a sources folder from URLs, feeds, "
+                                                  "WARC files and exports (only what is new)")
+    collect.add_argument("--into", type=Path, default=DEFAULT_SOURCES, help="sources folder (default %(default)s)")
+    collect.add_argument("--urls", type=Path, action="append", default=[], metavar="FILE",
+                         help="a file of article addresses, one a line")
+    collect.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS or Atom feed")
+    collect.add_argument("--warc", type=Path, action="append", default=[], metavar="FILE",
+                         help="a WARC or WARC.gz file (HTML response records)")
+    collect.add_argument("--export", type=Path, action="append", default=[], metavar="FILE",
+                         help="a JSON Lines or CSV export with a text or HTML column")
+    collect.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
+                         help="the export column holding FIELD (url, title, published, outlet, site, author, "
+                              "html, text), when it is not one of the usual names")
+    collect.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
+    collect.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a server")
+    collect.set_defaults(handler=command_collect)
+
     sources = commands.add_parser("sources", help="list the sources in a folder and the problems found")
     sources.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
     sources.set_defaults(handler=command_sources)
@@ -108,6 +125,36 @@ def print_problem(problem: Problem) -> None:
     from tqdm import tqdm
 
     tqdm.write(str(problem), file=sys.stderr)
+
+
+def command_collect(args: argparse.Namespace) -> int:
+    """Collect what is new; one line per problem naming the URL, record or row; exit 1 on errors."""
+    from tally.collect import EXPORT_COLUMNS, Fetcher, collect
+
+    columns = {}
+    for pair in args.column:
+        name, _, column = pair.partition("=")
+        if name not in EXPORT_COLUMNS or not column:
+            print(f"tally: --column {pair!r}: want FIELD=NAME with FIELD one of {', '.join(EXPORT_COLUMNS)}",
+                  file=sys.stderr)
+            return 2
+        columns[name] = column
+    for path in [*args.urls, *args.warc, *args.export]:
+        if not path.is_file():
+            print(f"tally: {path}: no such file", file=sys.stderr)
+            return 2
+    fetcher = Fetcher(timeout=args.timeout, delay=args.delay) if (args.urls or args.feed) else None
+    try:
+        result = collect(args.into, urls=args.urls, feeds=args.feed, warcs=args.warc, exports=args.export,
+                         columns=columns, fetcher=fetcher)
+    finally:
+        if fetcher is not None:
+            fetcher.close()
+    print_problems(result.problems)
+    errors = sum(problem.severity == "error" for problem in result.problems)
+    print(f"collected {len(result.added)} new articles into {args.into} ({result.skipped} already there); "
+          f"{len(result.problems)} problems, {errors} of them errors")
+    return 1 if errors else 0
 
 
 def command_sources(args: argparse.Namespace) -> int:
