@@ -66,6 +66,12 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/slow":
             time.sleep(3)
             return self._send(200, PAGES["/news/port-exodus"].encode(), "text/html")
+        if path.startswith("/paced/"):  # an article that takes a while, for interrupting a run
+            time.sleep(0.4)
+            number = path.rsplit("/", 1)[1]
+            return self._send(200, page(f"Paced story {number}", "2022-04-22",
+                                        f"On Friday, {number}0 people were evacuated, officials said.").encode(),
+                              "text/html; charset=utf-8")
         if path == "/loop":
             self.send_response(302)
             self.send_header("Location", "/loop")
@@ -220,3 +226,54 @@ def test_a_csv_export_with_its_own_column_names_through_the_command(tmp_path):
     assert ("1,200 residents", "evacuated", 1200, 1200, "2022-04-21", "Example Daily") in figures_of(folder)
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "collected 0 new articles" in again.stdout and manifest(folder) == rows
+
+
+def test_a_killed_collect_leaves_a_valid_folder_and_the_next_run_resumes(server, tmp_path):
+    base, _ = server
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(f"{base}/paced/{n}" for n in range(1, 21)), encoding="utf-8")
+    folder = tmp_path / "sources"
+    command = [sys.executable, "-m", "tally.cli", "collect", "--into", str(folder), "--urls", str(urls),
+               "--delay", "0"]
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(manifest(folder) if (folder / "sources.csv").exists() else []) < 3:
+        time.sleep(0.1)
+    run.kill()
+    run.wait()
+    first = manifest(folder)
+    assert 3 <= len(first) < 20
+    batch_problems = [p for p in __import__("tally.sources", fromlist=["read_sources"]).read_sources(folder).problems
+                      if p.severity == "error"]
+    assert batch_problems == []  # every row names a file that is there, and reads
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = manifest(folder)
+    assert rows[: len(first)] == first  # nothing collected is rewritten
+    assert len(rows) == 20 and len({row["url"] for row in rows}) == 20
+
+
+def test_a_second_update_refuses_while_one_runs_and_waits_when_asked(tmp_path):
+    from tally.update import EXIT_BUSY, update_lock
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    one_report = tmp_path / "reports.toml"  # one report keeps the test short; the job is the same
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "source_audit.ipynb"
+    one_report.write_text(f'[[report]]\nname = "audit"\nnotebook = "{notebook}"\ntitle = "Audit"\n',
+                          encoding="utf-8")
+    command = [sys.executable, "-m", "tally.cli", "update", "--sources", str(sources), "--report-set",
+               str(one_report), "--figures",
+               str(tmp_path / "figures.csv"), "--out", str(tmp_path / "reports"), "--log", str(tmp_path / "update.log")]
+    with update_lock(sources):
+        busy = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert busy.returncode == EXIT_BUSY
+        assert f"another tally update is running on {sources} (pid " in busy.stderr
+        waiting = subprocess.Popen([*command, "--wait", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        time.sleep(1.5)
+        assert waiting.poll() is None  # it waits for the lock ...
+    out, err = waiting.communicate(timeout=300)  # ... and runs once it is free
+    assert waiting.returncode in (0, 1), err
+    assert "tally update:" in out
+    assert len((tmp_path / "update.log").read_text(encoding="utf-8").splitlines()) == 1

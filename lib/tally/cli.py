@@ -28,18 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     collect = commands.add_parser("collect", help="bring articles into a sources folder from URLs, feeds, "
                                                   "WARC files and exports (only what is new)")
     collect.add_argument("--into", type=Path, default=DEFAULT_SOURCES, help="sources folder (default %(default)s)")
-    collect.add_argument("--urls", type=Path, action="append", default=[], metavar="FILE",
-                         help="a file of article addresses, one a line")
-    collect.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS or Atom feed")
-    collect.add_argument("--warc", type=Path, action="append", default=[], metavar="FILE",
-                         help="a WARC or WARC.gz file (HTML response records)")
-    collect.add_argument("--export", type=Path, action="append", default=[], metavar="FILE",
-                         help="a JSON Lines or CSV export with a text or HTML column")
-    collect.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
-                         help="the export column holding FIELD (url, title, published, outlet, site, author, "
-                              "html, text), when it is not one of the usual names")
-    collect.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
-    collect.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a server")
+    _collect_inputs(collect)
     collect.set_defaults(handler=command_collect)
 
     sources = commands.add_parser("sources", help="list the sources in a folder and the problems found")
@@ -68,6 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="the main job: load sources, extract figures, render the reports")
     _render_options(run)
     run.set_defaults(handler=command_run)
+
+    update = commands.add_parser("update", help="the scheduled job: collect what is new, extract, render "
+                                                "(incremental; one run at a time)")
+    _render_options(update)
+    _collect_inputs(update)
+    update.add_argument("--figures", type=Path, default=DEFAULT_FIGURES, help="figures table (default %(default)s)")
+    update.add_argument("--wait", type=float, default=0.0,
+                        help="seconds to wait for a running update to finish (default: do not wait)")
+    update.add_argument("--log", type=Path, default=Path("data/update.log"),
+                        help="file that gets one line per run (default %(default)s)")
+    update.set_defaults(handler=command_update)
 
     args = parser.parse_args(argv)
     if getattr(args, "lexicon", None) and not _use_lexicon(args.lexicon):
@@ -101,6 +101,21 @@ def _extract_options(parser: argparse.ArgumentParser) -> None:
                         help="sources per task; memory grows with chunk size times workers (default 200)")
 
 
+def _collect_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--urls", type=Path, action="append", default=[], metavar="FILE",
+                        help="a file of article addresses, one a line")
+    parser.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS or Atom feed")
+    parser.add_argument("--warc", type=Path, action="append", default=[], metavar="FILE",
+                        help="a WARC or WARC.gz file (HTML response records)")
+    parser.add_argument("--export", type=Path, action="append", default=[], metavar="FILE",
+                        help="a JSON Lines or CSV export with a text or HTML column")
+    parser.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
+                        help="the export column holding FIELD (url, title, published, outlet, site, author, "
+                             "html, text), when it is not one of the usual names")
+    parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
+    parser.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a server")
+
+
 def _render_options(parser: argparse.ArgumentParser) -> None:
     from tally.reports import DEFAULT_CELL_TIMEOUT, DEFAULT_REPORT_SET
 
@@ -129,16 +144,11 @@ def print_problem(problem: Problem) -> None:
 
 def command_collect(args: argparse.Namespace) -> int:
     """Collect what is new; one line per problem naming the URL, record or row; exit 1 on errors."""
-    from tally.collect import EXPORT_COLUMNS, Fetcher, collect
+    from tally.collect import Fetcher, collect
 
-    columns = {}
-    for pair in args.column:
-        name, _, column = pair.partition("=")
-        if name not in EXPORT_COLUMNS or not column:
-            print(f"tally: --column {pair!r}: want FIELD=NAME with FIELD one of {', '.join(EXPORT_COLUMNS)}",
-                  file=sys.stderr)
-            return 2
-        columns[name] = column
+    columns = _collect_columns(args.column)
+    if columns is None:
+        return 2
     for path in [*args.urls, *args.warc, *args.export]:
         if not path.is_file():
             print(f"tally: {path}: no such file", file=sys.stderr)
@@ -155,6 +165,62 @@ def command_collect(args: argparse.Namespace) -> int:
     print(f"collected {len(result.added)} new articles into {args.into} ({result.skipped} already there); "
           f"{len(result.problems)} problems, {errors} of them errors")
     return 1 if errors else 0
+
+
+def _collect_columns(pairs: list[str]) -> dict[str, str] | None:
+    from tally.collect import EXPORT_COLUMNS
+
+    columns = {}
+    for pair in pairs:
+        name, _, column = pair.partition("=")
+        if name not in EXPORT_COLUMNS or not column:
+            print(f"tally: --column {pair!r}: want FIELD=NAME with FIELD one of {', '.join(EXPORT_COLUMNS)}",
+                  file=sys.stderr)
+            return None
+        columns[name] = column
+    return columns
+
+
+def command_update(args: argparse.Namespace) -> int:
+    """Collect, extract when the sources changed, render what is stale; one log line; exit status
+    0 (all well), 1 (some item, extraction or report failed), 2 (bad options), 75 (another update runs)."""
+    from tally.update import EXIT_BUSY, UpdateBusy, log_line, needs_extract, update_lock
+
+    columns = _collect_columns(args.column)
+    if columns is None:
+        return 2
+    try:
+        with update_lock(args.sources, args.wait):
+            collected, problems, errors = 0, 0, 0
+            if args.urls or args.feed or args.warc or args.export:
+                from tally.collect import Fetcher, collect
+
+                fetcher = Fetcher(timeout=args.timeout, delay=args.delay) if (args.urls or args.feed) else None
+                try:
+                    result = collect(args.sources, urls=args.urls, feeds=args.feed, warcs=args.warc,
+                                     exports=args.export, columns=columns, fetcher=fetcher)
+                finally:
+                    if fetcher is not None:
+                        fetcher.close()
+                print_problems(result.problems)
+                collected, problems = len(result.added), len(result.problems)
+                errors = sum(problem.severity == "error" for problem in result.problems)
+            figures = None
+            status = 1 if errors else 0
+            if needs_extract(args.sources, args.figures):
+                extract = argparse.Namespace(folder=args.sources, output=args.figures, engine="local",
+                                             scheduler=None, workers=args.workers, chunk_size=None)
+                status |= command_extract(extract)
+                figures = "extracted"
+            render_status = command_render(args)
+            status |= render_status
+            line = log_line(args.log, collected=collected, collect_problems=problems, collect_errors=errors,
+                            figures=figures or "unchanged", render_failed=bool(render_status), exit=status)
+            print(f"tally update: {line}")
+            return status
+    except UpdateBusy as busy:
+        print(f"tally: {busy}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 def command_sources(args: argparse.Namespace) -> int:

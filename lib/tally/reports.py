@@ -139,7 +139,9 @@ def fingerprint_files(paths: Iterable[Path], root: Path) -> str:
 
 
 def sources_fingerprint(sources: Path) -> str:
-    return fingerprint_files((p for p in sources.rglob("*") if p.is_file()), sources)
+    """The sources' files, but hidden ones (".tally-update.lock"), which tally never reads as sources."""
+    return fingerprint_files((p for p in sources.rglob("*") if p.is_file()
+                              and not any(part.startswith(".") for part in p.relative_to(sources).parts)), sources)
 
 
 def library_fingerprint() -> str:
