@@ -69,9 +69,13 @@ def jupyterlab():
     import papermill
 
     folder = Path(tempfile.mkdtemp(prefix="tally-lab-"))
-    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def execute(notebook: Path) -> None:  # each in its own kernel process: run side by side
         papermill.execute_notebook(str(notebook), str(folder / notebook.name), cwd=str(NOTEBOOKS),
                                    parameters={"sources_dir": str(SOURCES)}, progress_bar=False)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(execute, sorted(NOTEBOOKS.glob("*.ipynb"))))
     server, port = _start_lab(folder)
     try:
         yield folder, port
