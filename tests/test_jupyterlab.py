@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,18 @@ def _start_lab(folder: Path) -> tuple[subprocess.Popen, int]:
             time.sleep(0.5)
 
 
+@contextmanager
+def _lab_over(folder: Path):
+    """JupyterLab serving `folder` for the block (its port), then stopped and the folder removed."""
+    server, port = _start_lab(folder)
+    try:
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def jupyterlab():
     """A JupyterLab server on 127.0.0.1 over a folder of executed copies of the notebooks."""
@@ -76,13 +89,8 @@ def jupyterlab():
                                    parameters={"sources_dir": str(SOURCES)}, progress_bar=False)
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(pool.map(execute, sorted(NOTEBOOKS.glob("*.ipynb"))))
-    server, port = _start_lab(folder)
-    try:
+    with _lab_over(folder) as port:
         yield folder, port
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _dom(url: str) -> str:
@@ -135,13 +143,8 @@ def fresh_lab():
     folder = Path(tempfile.mkdtemp(prefix="tally-lab-run-"))
     shutil.copytree(NOTEBOOKS, folder / "notebooks")
     (folder / "data").symlink_to(SOURCES.parent)
-    server, port = _start_lab(folder)
-    try:
+    with _lab_over(folder) as port:
         yield folder, port
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
