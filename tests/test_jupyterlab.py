@@ -82,13 +82,10 @@ def jupyterlab():
     import papermill
 
     folder = Path(tempfile.mkdtemp(prefix="tally-lab-"))
-    from concurrent.futures import ThreadPoolExecutor
-
-    def execute(notebook: Path) -> None:  # each in its own kernel process: run side by side
+    # one after another: papermill's cwd= changes the process's working directory while it runs
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
         papermill.execute_notebook(str(notebook), str(folder / notebook.name), cwd=str(NOTEBOOKS),
                                    parameters={"sources_dir": str(SOURCES)}, progress_bar=False)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        list(pool.map(execute, sorted(NOTEBOOKS.glob("*.ipynb"))))
     with _lab_over(folder) as port:
         yield folder, port
 
