@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import html
 import io
+import os
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -51,23 +51,45 @@ def write_archive(path: Path, records: int, seed: int = 7) -> int:
     return path.stat().st_size
 
 
+def run_child(command: list[str]) -> tuple[float, float, str, int]:
+    """Run one command; its seconds, the peak memory (MB) of its largest process (wait4's own
+    figure for that child and the workers it waited for), its last line of output, its exit."""
+    with tempfile.TemporaryFile("w+") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        lines = [line for line in output.read().splitlines() if line.strip()]
+    return seconds, usage.ru_maxrss / 1024, lines[-1] if lines else "", child.returncode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--workers", default="1,all", help="worker counts to run, comma-separated ('all': every core)")
+    parser.add_argument("--engine", default="local", choices=("local", "dask"))
+    parser.add_argument("--extract", action="store_true", help="then extract the collected folder (tally extract)")
     args = parser.parse_args()
+    tally = Path(sys.executable).with_name("tally")
     with tempfile.TemporaryDirectory(prefix="tally-warc-") as scratch:
         archive = Path(scratch) / "archive.warc.gz"
         size = write_archive(archive, args.records)
-        print(f"archive: {args.records:,} records, {size / 1e6:.1f} MB gzipped")
-        tally = Path(sys.executable).with_name("tally")
-        started = time.perf_counter()
-        done = subprocess.run([str(tally), "collect", "--into", str(Path(scratch) / "sources"), "--warc", str(archive)],
-                              capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:])
-        print(f"collect: {seconds:.1f} s, {args.records / seconds:,.0f} records/s, peak memory {peak_mb:,.0f} MB "
-              f"(exit {done.returncode})")
+        print(f"archive: {args.records:,} records, {size / 1e6:.1f} MB gzipped; engine {args.engine}")
+        print(f"{'workers':>8} {'seconds':>8} {'records/s':>10} {'peak MB':>8}  result")
+        for workers in args.workers.split(","):
+            folder = Path(scratch) / f"sources-{workers}"
+            command = [str(tally), "collect", "--into", str(folder), "--warc", str(archive), "--engine", args.engine]
+            if workers != "all":
+                command += ["--workers", workers]
+            seconds, peak_mb, last, status = run_child(command)
+            print(f"{workers:>8} {seconds:>8.1f} {args.records / seconds:>10,.0f} {peak_mb:>8,.0f}  {last} (exit {status})")
+        if args.extract:
+            seconds, peak_mb, last, status = run_child([str(tally), "extract", str(folder), "-o",
+                                                        str(Path(scratch) / "figures.parquet")])
+            print(f"extract: {seconds:.1f} s, {args.records / seconds:,.0f} articles/s, peak {peak_mb:,.0f} MB; "
+                  f"{last} (exit {status})")
 
 
 if __name__ == "__main__":

@@ -49,8 +49,13 @@ def write_corpus(documents: pd.DataFrame, count: int, folder: Path, seed: int = 
             written += len(data)
             manifest.writerow([document["source"], *(_text(document[field]) for field in
                                                      ("title", "outlet", "site", "author")),
-                               document["published"].strftime("%Y-%m-%d"), _text(document["url"])])
+                               _day(document["published"]), _text(document["url"])])
     return written
+
+
+def _day(value: object) -> str:
+    """A manifest day: empty where the article gives none (an encyclopedia page)."""
+    return "" if pd.isna(value) else value.strftime("%Y-%m-%d")
 
 
 def _text(value: object) -> str:

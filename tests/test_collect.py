@@ -204,6 +204,30 @@ def test_a_broken_warc_record_is_reported_and_the_records_before_it_are_kept(tmp
     assert any("damaged.warc.gz" in p.source and "broken" in p.message for p in result.problems)
 
 
+def test_a_web_archive_read_on_workers_files_the_same_articles_in_the_same_order(tmp_path):
+    # Six records: four stories, one of them again at a second address (same words: one source),
+    # read one page a task on two local processes and on
+    # a Dask cluster, the folder must be the one an in-process run makes, row for row.
+    bodies = [f"On Monday, {count} people left Example Port, the governor said." for count in (120, 340, 560, 780)]
+    records = [(f"http://example.org/story/{n}", page(f"Story {n}", "2022-04-19", body).encode())
+               for n, body in enumerate(bodies)]
+    records.insert(2, ("http://mirror.example.net/copy/1", records[1][1]))
+    warc = tmp_path / "crawl.warc.gz"
+    write_warc(warc, records)
+
+    def rows(folder: Path) -> list[dict]:
+        return [{key: value for key, value in row.items() if key != "collected_from"} for row in manifest(folder)]
+
+    alone = collect(tmp_path / "alone", warcs=[warc], workers=1)
+    assert (len(alone.added), alone.skipped) == (4, 1)
+    on_processes = collect(tmp_path / "processes", warcs=[warc], workers=2, chunk_size=1)
+    assert (on_processes.added, on_processes.skipped) == (alone.added, alone.skipped)
+    on_dask = collect(tmp_path / "dask", warcs=[warc], engine="dask", workers=2, chunk_size=2)
+    assert (on_dask.added, on_dask.skipped) == (alone.added, alone.skipped)
+    assert rows(tmp_path / "alone") == rows(tmp_path / "processes") == rows(tmp_path / "dask")
+    assert [row["published"] for row in rows(tmp_path / "alone")] == ["2022-04-19"] * 4
+
+
 def test_a_csv_export_with_its_own_column_names_through_the_command(tmp_path):
     export = tmp_path / "export.csv"
     with export.open("w", encoding="utf-8", newline="") as handle:
@@ -277,3 +301,12 @@ def test_a_second_update_refuses_while_one_runs_and_waits_when_asked(tmp_path):
     assert waiting.returncode in (0, 1), err
     assert "tally update:" in out
     assert len((tmp_path / "update.log").read_text(encoding="utf-8").splitlines()) == 1
+
+    # Nothing new: the run extracts and renders nothing, and does not even import pandas (that import
+    # is most of a second, which a job run every few minutes should not pay for nothing).
+    again = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert '"figures": "unchanged"' in again.stdout and "unchanged" in again.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time")}
+    assert "tally.update" in imported and "pandas" not in imported

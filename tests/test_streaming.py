@@ -20,7 +20,8 @@ from tally.cli import main as tally_main
 from tally.figures import extract_figures, figures_frame, read_figures
 from tally.ondisk import DiskDict
 from tally.sources import load_sources
-from tally.streaming import CsvTableWriter, ParquetTableWriter, _in_order, _InProcess, extract_folder
+from tally.engines import InProcess, in_order
+from tally.streaming import CsvTableWriter, ParquetTableWriter, extract_folder
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "data" / "sources"
@@ -148,9 +149,9 @@ def test_at_most_a_window_of_chunks_is_in_flight():
     def submit(task: int) -> Future:
         submitted.append(task)
         assert len(submitted) - len(taken) <= 3, "more chunks in flight than the window"
-        return _InProcess().submit(lambda: task)
+        return InProcess().submit(lambda: task)
 
-    for task, result in _in_order(_InProcess(), iter(range(10)), 3, submit):
+    for task, result in in_order(InProcess(), iter(range(10)), 3, submit):
         assert task == result
         taken.append(result)
     assert taken == list(range(10))

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
                                                   "WARC files and exports (only what is new)")
     collect.add_argument("--into", type=Path, default=DEFAULT_SOURCES, help="sources folder (default %(default)s)")
     _collect_inputs(collect)
+    collect.add_argument("--workers", type=int, default=None,
+                         help="processes reading WARC and export pages (default: one per core)")
+    collect.add_argument("--chunk-size", type=int, default=50, help="pages per task (default %(default)s)")
     collect.set_defaults(handler=command_collect)
 
     sources = commands.add_parser("sources", help="list the sources in a folder and the problems found")
@@ -112,6 +115,11 @@ def _collect_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
                         help="the export column holding FIELD (url, title, published, outlet, site, author, "
                              "html, text), when it is not one of the usual names")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where WARC and export pages are read (and, for update, figures extracted): "
+                             "local processes, or a Dask cluster (pip install 'tally[dask]')")
+    parser.add_argument("--scheduler", default=None,
+                        help="with --engine dask: the scheduler's address (default: a local cluster for the run)")
     parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
     parser.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a server")
 
@@ -156,7 +164,8 @@ def command_collect(args: argparse.Namespace) -> int:
     fetcher = Fetcher(timeout=args.timeout, delay=args.delay) if (args.urls or args.feed) else None
     try:
         result = collect(args.into, urls=args.urls, feeds=args.feed, warcs=args.warc, exports=args.export,
-                         columns=columns, fetcher=fetcher)
+                         columns=columns, fetcher=fetcher, engine=args.engine, workers=args.workers,
+                         scheduler=args.scheduler, chunk_size=args.chunk_size)
     finally:
         if fetcher is not None:
             fetcher.close()
@@ -168,9 +177,11 @@ def command_collect(args: argparse.Namespace) -> int:
 
 
 def _collect_columns(pairs: list[str]) -> dict[str, str] | None:
+    columns: dict[str, str] = {}
+    if not pairs:  # a scheduled run with nothing to map must not pay for importing the collector
+        return columns
     from tally.collect import EXPORT_COLUMNS
 
-    columns = {}
     for pair in pairs:
         name, _, column = pair.partition("=")
         if name not in EXPORT_COLUMNS or not column:
@@ -198,7 +209,8 @@ def command_update(args: argparse.Namespace) -> int:
                 fetcher = Fetcher(timeout=args.timeout, delay=args.delay) if (args.urls or args.feed) else None
                 try:
                     result = collect(args.sources, urls=args.urls, feeds=args.feed, warcs=args.warc,
-                                     exports=args.export, columns=columns, fetcher=fetcher)
+                                     exports=args.export, columns=columns, fetcher=fetcher, engine=args.engine,
+                                     workers=args.workers, scheduler=args.scheduler)
                 finally:
                     if fetcher is not None:
                         fetcher.close()
@@ -208,8 +220,8 @@ def command_update(args: argparse.Namespace) -> int:
             figures = None
             status = 1 if errors else 0
             if needs_extract(args.sources, args.figures):
-                extract = argparse.Namespace(folder=args.sources, output=args.figures, engine="local",
-                                             scheduler=None, workers=args.workers, chunk_size=None)
+                extract = argparse.Namespace(folder=args.sources, output=args.figures, engine=args.engine,
+                                             scheduler=args.scheduler, workers=args.workers, chunk_size=None)
                 status |= command_extract(extract)
                 figures = "extracted"
             render_status = command_render(args)

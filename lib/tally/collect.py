@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -32,16 +33,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tally.attribution import outlet_named
-from tally.capture import parse_day
-from tally.files import write_atomically
+from tally.files import MANIFEST_NAME, write_atomically
+from tally.ondisk import DiskDict
 from tally.problems import Problem
-from tally.sources import MANIFEST_NAME
 
 USER_AGENT = "tally/0.1 (news-figures collector for research; python-httpx)"
 MANIFEST_COLUMNS = ("file", "title", "outlet", "site", "author", "published", "url", "published_from",
                     "collected_from", "content_sha1")
 MAX_RESPONSE_BYTES = 5_000_000
+ROWS_PER_SYNC = 50  # manifest rows between forced writes to disk
+PAGES_PER_CHUNK = 50  # pages a worker reads at a time (about 0.3 s of trafilatura)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = HTML_TYPES + ("text/plain",)
 # Column names news-database exports use for each field (GDELT, Media Cloud, common CSV/JSONL dumps).
@@ -72,6 +73,7 @@ class Article:
     author: str | None = None
     published: date | None = None
     published_from: str | None = None  # which field gave the day: "feed entry 'published'", "page metadata", ...
+    content_sha1: str | None = None  # hash of its words, once read (`read_article`)
 
 
 @dataclass
@@ -91,10 +93,13 @@ class SourcesFolder:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.manifest = self.folder / MANIFEST_NAME
-        self.urls: set[str] = set()
-        self.hashes: set[str] = set()
-        self.files: set[str] = set()
+        # What grows with the folder (its URLs and text hashes) is kept on disk, as extraction does.
+        self.urls = DiskDict()
+        self.hashes = DiskDict()
         self.columns: list[str] = list(MANIFEST_COLUMNS)
+        self._handle: Any = None
+        self._writer: Any = None
+        self._unsynced = 0
         if self.manifest.is_file():
             self._read_manifest()
 
@@ -103,19 +108,29 @@ class SourcesFolder:
             reader = csv.DictReader(handle)
             self.columns = list(reader.fieldnames or MANIFEST_COLUMNS)
             for row in reader:
-                self.files.add(row.get("file") or "")
                 if row.get("url"):
-                    self.urls.add(normal_url(row["url"]))
+                    self.urls[normal_url(row["url"])] = True
                 if row.get("content_sha1"):
-                    self.hashes.add(row["content_sha1"])
+                    self.hashes[row["content_sha1"]] = True
         if not self.manifest.read_bytes().endswith(b"\n"):  # a row cut by a killed run: end it as a line
             with self.manifest.open("a", encoding="utf-8", newline="") as handle:
                 handle.write("\r\n")
 
+    def close(self) -> None:
+        self.sync()
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        self.urls.close()
+        self.hashes.close()
+
+    def has_url(self, article: Article) -> bool:
+        """Whether the article's address is already in the folder (known before its page is read)."""
+        return bool(article.url) and normal_url(article.url) in self.urls
+
     def has(self, article: Article) -> bool:
-        if article.url and normal_url(article.url) in self.urls:
-            return True
-        return content_hash(article) in self.hashes
+        """Whether the article's address or its words are already in the folder."""
+        return self.has_url(article) or content_hash(article) in self.hashes
 
     def add(self, article: Article) -> str | None:
         """File one article; None when its URL or text is already in the folder."""
@@ -132,21 +147,32 @@ class SourcesFolder:
                "url": article.url, "published_from": article.published_from, "collected_from": article.origin,
                "content_sha1": digest}
         self._append(row)
-        self.files.add(name)
-        self.hashes.add(digest)
+        self.hashes[digest] = True
         if article.url:
-            self.urls.add(normal_url(article.url))
+            self.urls[normal_url(article.url)] = True
         return name
 
     def _append(self, row: dict[str, Any]) -> None:
-        new = not self.manifest.is_file() or self.manifest.stat().st_size == 0
-        with self.manifest.open("a", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=self.columns, extrasaction="ignore")
+        # Flushed at once (a killed run keeps every row it wrote); forced to disk every few rows and
+        # at the end, not at each: a power cut loses at most those rows, and the next run adds the
+        # rows of files that have none (`add`).
+        if self._handle is None:
+            new = not self.manifest.is_file() or self.manifest.stat().st_size == 0
+            self._handle = self.manifest.open("a", encoding="utf-8", newline="")
+            self._writer = csv.DictWriter(self._handle, fieldnames=self.columns, extrasaction="ignore")
             if new:
-                writer.writeheader()
-            writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
-            handle.flush()
-            os.fsync(handle.fileno())
+                self._writer.writeheader()
+        self._writer.writerow({key: ("" if value is None else value) for key, value in row.items()})
+        self._handle.flush()
+        self._unsynced += 1
+        if self._unsynced >= ROWS_PER_SYNC:
+            self.sync()
+
+    def sync(self) -> None:
+        """Force the rows written so far to disk."""
+        if self._handle is not None and self._unsynced:
+            os.fsync(self._handle.fileno())
+        self._unsynced = 0
 
 
 def normal_url(url: str) -> str:
@@ -158,16 +184,19 @@ def normal_url(url: str) -> str:
 
 def content_hash(article: Article) -> str:
     """Hash of the article's words (its page's main text when it is a page), so that one story
-    saved twice, or served at two addresses, is one source."""
-    body = article.text if article.html is None else _main_text(article.html)
+    saved twice, or served at two addresses, is one source. Read once and kept on the article."""
+    if article.content_sha1 is None:
+        read_article(article)
+    return article.content_sha1 or ""
+
+
+def words_hash(body: str | None) -> str:
     words = " ".join((body or "").split())
     return hashlib.sha1(words.encode("utf-8")).hexdigest()
 
 
-def _main_text(html: str) -> str:
-    import trafilatura
-
-    return trafilatura.extract(html, include_comments=False) or re.sub(r"<[^>]+>", " ", html)
+def _tag_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 def _slug(article: Article) -> str:
@@ -179,30 +208,62 @@ def _slug(article: Article) -> str:
 # --- page metadata ---------------------------------------------------------------------------
 
 
-def with_page_metadata(article: Article) -> Article:
-    """Fill what the origin left empty from the page's own metadata (trafilatura: title, author,
-    publication day, site name, canonical address). A page whose canonical address is on another
-    site than the copy's keeps the original's outlet and records the copy's site."""
+def read_article(article: Article) -> Article:
+    """Read what the article's origin left unread: for a page, its main text (for the hash that
+    finds one story at two addresses) and its own metadata, in one pass of trafilatura; for a
+    text, its hash. What the origin gave (feed, export) is kept; the page fills what is empty.
+    A page whose canonical address is on another site than the copy's keeps the original's
+    outlet and records the copy's site."""
     if article.html is None:
+        article.content_sha1 = words_hash(article.text)
         return article
     import trafilatura
 
-    meta = trafilatura.extract_metadata(article.html, default_url=article.url)
-    if meta is None:
+    page = trafilatura.bare_extraction(article.html, url=article.url, include_comments=False, with_metadata=True)
+    article.content_sha1 = words_hash((page.text if page is not None else None) or _tag_text(article.html))
+    if page is None:
         return article
-    article.title = article.title or meta.title or None
-    article.author = article.author or meta.author or None
-    if article.published is None and meta.date:
-        article.published = parse_day(meta.date)
+    article.title = article.title or page.title or None
+    article.author = article.author or page.author or None
+    if article.published is None and page.date:
+        article.published = _day(page.date)
         article.published_from = "page metadata (trafilatura)" if article.published else None
-    canonical = meta.url if meta.url and meta.url != article.url else None
+    canonical = page.url if page.url and page.url != article.url else None
     copy_host = _host(article.url)
     if canonical and copy_host and _host(canonical) and _host(canonical) != copy_host:
         article.site = article.site or copy_host  # a republication: the copy's site
     if article.outlet is None:
-        named = meta.sitename or (_host(canonical) if canonical else None)
-        article.outlet = (outlet_named(named) or named) if named else None
+        named = page.sitename or (_host(canonical) if canonical else None)
+        article.outlet = _outlet(named)
     return article
+
+
+def read_articles(articles: list[Article]) -> list[Article | Problem]:
+    """`read_article` for a chunk of articles (what a worker runs); an article whose page cannot
+    be read becomes a problem naming it, and the rest of the chunk goes on."""
+    done: list[Article | Problem] = []
+    for article in articles:
+        try:
+            done.append(read_article(article))
+        except Exception as error:  # a page that breaks the reader is that page's problem
+            done.append(Problem(article.url or article.origin, f"page cannot be read ({error.__class__.__name__}: "
+                                                               f"{error})"))
+    return done
+
+
+def _outlet(name: str | None) -> str | None:
+    """The outlet a site or feed name stands for in the lexicon (else the name as given)."""
+    if not name:
+        return None
+    from tally.attribution import outlet_named  # imported when needed: a run with nothing new stays quick
+
+    return outlet_named(name) or name
+
+
+def _day(text: str) -> date | None:
+    from tally.capture import parse_day
+
+    return parse_day(text)
 
 
 def _host(url: str | None) -> str | None:
@@ -314,7 +375,7 @@ def articles_from_urls(addresses: Iterable[str], fetcher: Fetcher, folder: Sourc
         if not address or address.startswith("#"):
             continue
         seed = (known or {}).get(address) or Article(origin=origin, url=address)
-        if folder.has(seed):
+        if folder.has_url(seed):
             continue
         try:
             body, kind, final = fetcher.get(address)
@@ -324,10 +385,9 @@ def articles_from_urls(addresses: Iterable[str], fetcher: Fetcher, folder: Sourc
         seed.url = seed.url or final
         if kind.startswith(HTML_TYPES) or body.lstrip()[:1] == "<":
             seed.html = body
-            yield with_page_metadata(seed)
         else:
             seed.text = body
-            yield seed
+        yield read_article(seed)
 
 
 def read_url_list(path: Path) -> list[str]:
@@ -361,14 +421,15 @@ def articles_from_feed(feed_url: str, fetcher: Fetcher, folder: SourcesFolder,
         field_name = "published" if entry.get("published_parsed") else "updated"
         known[link] = Article(origin=f"feed {feed_url}", url=link, title=entry.get("title") or None,
                               author=entry.get("author") or None,
-                              outlet=(outlet_named(outlet) or outlet) if outlet else None,
+                              outlet=_outlet(outlet),
                               published=date(*stamp[:3]) if stamp else None,
                               published_from=f"feed item '{field_name}'" if stamp else None)
     yield from articles_from_urls(list(known), fetcher, folder, problems, f"feed {feed_url}", known)
 
 
 def articles_from_warc(path: Path, folder: SourcesFolder, problems: list[Problem]) -> Iterator[Article]:
-    """HTML pages in the response records of a WARC or WARC.gz file, streamed record by record."""
+    """HTML pages in the response records of a WARC or WARC.gz file not yet in the folder,
+    streamed record by record (never read whole), as yet unread."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -412,8 +473,8 @@ def articles_from_warc(path: Path, folder: SourcesFolder, problems: list[Problem
                 problems.append(Problem(where, str(error)))
                 continue
             article = Article(origin=f"warc {path.name}", url=url, html=html)
-            if not folder.has(article):
-                yield with_page_metadata(article)
+            if not folder.has_url(article):
+                yield article  # its page is read in chunks, on the workers (`read_articles`)
 
 
 def _charset(content_type: str) -> str | None:
@@ -423,25 +484,26 @@ def _charset(content_type: str) -> str | None:
 
 def articles_from_export(path: Path, folder: SourcesFolder, problems: list[Problem],
                          columns: dict[str, str] | None = None) -> Iterator[Article]:
-    """Articles in a JSON Lines or CSV export with a text or HTML column; columns are found by
-    their usual names (`EXPORT_COLUMNS`) or named in `columns` ({"text": "body", ...})."""
+    """Articles in a JSON Lines or CSV export with a text or HTML column (those not yet in the
+    folder, as yet unread); columns are found by their usual names (`EXPORT_COLUMNS`) or named
+    in `columns` ({"text": "body", ...})."""
     for where, row in _export_rows(path, problems):
         picked = {name: _pick(row, name, columns or {}) for name in EXPORT_COLUMNS}
         if not (picked["html"] or picked["text"]):
             problems.append(Problem(where, "has no text or HTML column (name it with --column text=NAME)"))
             continue
-        day = parse_day(picked["published"]) if picked["published"] else None
+        day = _day(picked["published"]) if picked["published"] else None
         if picked["published"] and day is None:
             problems.append(Problem(where, f"date {picked['published']!r} does not parse; left empty", "warning"))
         outlet = picked["outlet"]
         article = Article(origin=f"export {path.name}", url=picked["url"], html=picked["html"] or None,
                           text=None if picked["html"] else picked["text"], title=picked["title"],
-                          outlet=(outlet_named(outlet) or outlet) if outlet else None, site=picked["site"],
+                          outlet=_outlet(outlet), site=picked["site"],
                           author=picked["author"], published=day,
                           published_from=f"export column {_column_of(row, 'published', columns or {})!r}"
                           if day else None)
-        if not folder.has(article):
-            yield with_page_metadata(article)
+        if not folder.has_url(article):
+            yield article  # read in chunks, on the workers
 
 
 def _export_rows(path: Path, problems: list[Problem]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -487,34 +549,72 @@ def _pick(row: dict[str, Any], name: str, columns: dict[str, str]) -> str | None
 
 def collect(into: str | Path, urls: Iterable[Path] = (), feeds: Iterable[str] = (), warcs: Iterable[Path] = (),
             exports: Iterable[Path] = (), columns: dict[str, str] | None = None,
-            fetcher: Fetcher | None = None) -> CollectResult:
-    """Bring articles from every way in into the sources folder `into`; see the module's notes."""
+            fetcher: Fetcher | None = None, engine: str = "local", workers: int | None = None,
+            scheduler: str | None = None, chunk_size: int = PAGES_PER_CHUNK) -> CollectResult:
+    """Bring articles from every way in into the sources folder `into`; see the module's notes.
+
+    Pages fetched over HTTP are read as they come (the network sets the pace). Web archives and
+    exports are streamed in the parent and their pages read in chunks of `chunk_size` by the
+    engine's workers (`tally.engines`: local processes, or a Dask cluster), a few chunks in
+    flight at a time, and filed in the order they came."""
+    urls, feeds, warcs, exports = list(urls), list(feeds), list(warcs), list(exports)
     folder = SourcesFolder(into)
     result = CollectResult()
-    own_fetcher = fetcher is None and bool(list(urls) or list(feeds))
+    own_fetcher = fetcher is None and bool(urls or feeds)
     fetcher = fetcher or (Fetcher() if own_fetcher else None)
-    streams: list[Iterator[Article]] = []
+    fetched: list[Iterator[Article]] = []
     for path in urls:
-        streams.append(articles_from_urls(read_url_list(Path(path)), fetcher, folder, result.problems))
+        fetched.append(articles_from_urls(read_url_list(Path(path)), fetcher, folder, result.problems))
     for feed in feeds:
-        streams.append(articles_from_feed(feed, fetcher, folder, result.problems))
-    for path in warcs:
-        streams.append(articles_from_warc(Path(path), folder, result.problems))
-    for path in exports:
-        streams.append(articles_from_export(Path(path), folder, result.problems, columns))
+        fetched.append(articles_from_feed(feed, fetcher, folder, result.problems))
+    archived = itertools.chain(
+        itertools.chain.from_iterable(articles_from_warc(Path(path), folder, result.problems) for path in warcs),
+        itertools.chain.from_iterable(articles_from_export(Path(path), folder, result.problems, columns)
+                                      for path in exports))
     try:
-        for stream in streams:
-            for article in stream:
-                name = folder.add(article)
-                if name is None:
-                    result.skipped += 1
-                    continue
-                result.added.append(name)
-                missing = [column for column in ("outlet", "published", "title") if not getattr(article, column)]
-                if missing:  # nothing is guessed: what no page, feed or export said is reported
-                    result.problems.append(Problem(name, f"{', '.join(missing)} unknown (not in the page, feed "
-                                                         "or export)", "warning"))
+        for article in itertools.chain(itertools.chain.from_iterable(fetched),
+                                       _read_in_chunks(archived, engine, workers, scheduler, chunk_size,
+                                                       result.problems)):
+            _file(folder, article, result)
     finally:
         if own_fetcher and fetcher is not None:
             fetcher.close()
+        folder.close()
     return result
+
+
+def _file(folder: SourcesFolder, article: Article, result: CollectResult) -> None:
+    name = folder.add(article)
+    if name is None:
+        result.skipped += 1
+        return
+    result.added.append(name)
+    missing = [column for column in ("outlet", "published", "title") if not getattr(article, column)]
+    if missing:  # nothing is guessed: what no page, feed or export said is reported
+        result.problems.append(Problem(name, f"{', '.join(missing)} unknown (not in the page, feed or export)",
+                                       "warning"))
+
+
+def _read_in_chunks(articles: Iterator[Article], engine: str, workers: int | None, scheduler: str | None,
+                    chunk_size: int, problems: list[Problem]) -> Iterator[Article]:
+    """The articles read by `read_articles` on the engine's workers, chunk by chunk, in order;
+    a stream of one chunk or less is read here (starting workers would cost more)."""
+    from tally.engines import executor_for, in_order
+
+    chunks = _chunks(articles, chunk_size)
+    first = list(itertools.islice(chunks, 2))  # enough to tell one chunk from many
+    if not first:
+        return
+    with executor_for(engine, workers, len(first), scheduler, preload=("tally.collect",)) as (executor, window):
+        for _, done in in_order(executor, itertools.chain(first, chunks), window,
+                                lambda chunk: executor.submit(read_articles, chunk)):
+            for item in done:
+                if isinstance(item, Problem):
+                    problems.append(item)
+                else:
+                    yield item
+
+
+def _chunks(articles: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while chunk := list(itertools.islice(articles, max(1, size))):
+        yield chunk

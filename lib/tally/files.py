@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PARTIAL_GLOB = ".*.partial"
+MANIFEST_NAME = "sources.csv"  # a sources folder's manifest (written by tally.collect, read by tally.sources)
 
 
 def _partial_path(path: Path) -> Path:

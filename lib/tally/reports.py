@@ -37,7 +37,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from tally.files import remove_stale_partials, write_atomically, write_table
+from tally.files import remove_stale_partials, write_atomically
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = LIBRARY_DIR.parents[1]

@@ -24,9 +24,9 @@ import pandera.pandas as pa
 
 from tally.attribution import outlet_named
 from tally.capture import CaptureFacts, parse_day, read_capture
+from tally.files import MANIFEST_NAME
 from tally.problems import Problem, SourceError
 
-MANIFEST_NAME = "sources.csv"
 MAX_SOURCE_BYTES = 5_000_000
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}

@@ -24,14 +24,11 @@ problem naming the file and skipped; the rest of the batch goes on.
 
 from __future__ import annotations
 
-import collections
 import itertools
 import math
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,12 +39,12 @@ from tally.claims import ArchiveClaims, ClaimLinker, claims_table
 from tally import figures as figure_stage
 from tally.figures import figures_frame
 from tally.files import partial_file, remove_stale_partials
+from tally.engines import ENGINES, executor_for, in_order
 from tally.ondisk import DiskDict
 from tally.problems import Problem
 from tally.sources import MAX_SOURCE_BYTES, DuplicateFilter, ManifestEntry, documents_frame, list_sources, read_documents
 
 DEFAULT_CHUNK_SIZE = 200
-ENGINES = ("local", "dask")
 Progress = Callable[[int], None]
 
 
@@ -163,11 +160,12 @@ def extract_folder(folder: str | Path, output: str | Path, *, engine: str = "loc
         writer = stack.enter_context(writer_class(output))
         with ExitStack() as chunk_phase:  # the workers end before the claims are written
             executor, window = chunk_phase.enter_context(
-                _executor(engine, workers, math.ceil(total / chunk_size), scheduler))
+                executor_for(engine, workers, math.ceil(total / chunk_size), scheduler,
+                             preload=("tally.streaming", "tally.figures")))
             folder_name = str(listing.folder.resolve())
             tasks = ((chunk, {name: listing.manifest[name] for name in chunk if name in listing.manifest})
                      for chunk in chunked(listing.names, chunk_size))
-            results = _in_order(executor, tasks, window,
+            results = in_order(executor, tasks, window,
                                 lambda task: executor.submit(extract_chunk, folder_name, task[0], task[1], max_bytes))
             if total == 0:  # an empty folder still gets a figures file, with its columns
                 writer.write(figures_frame([]))
@@ -238,99 +236,6 @@ class _ChunkTaker:
     def finish(self) -> ExtractSummary:
         self.summary.outlets, self.summary.categories = sorted(self.outlets), sorted(self.categories)
         return self.summary
-
-
-def _in_order(executor: Executor, tasks: Iterator[Any], window: int,
-              submit: Callable[[Any], Future]) -> Iterator[tuple[Any, Any]]:
-    """(task, result) for each task in order, with at most `window` submitted and not yet taken."""
-    pending: collections.deque[tuple[Any, Future]] = collections.deque()
-    for task in tasks:
-        pending.append((task, submit(task)))
-        if len(pending) >= window:
-            task, future = pending.popleft()
-            yield task, future.result()
-    while pending:
-        task, future = pending.popleft()
-        yield task, future.result()
-
-
-class _InProcess(Executor):
-    """Runs each task when submitted, in this process: for small batches and one worker."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # handed to whoever takes the result, as a pool would
-            future.set_exception(error)
-        return future
-
-
-@contextmanager
-def _executor(engine: str, workers: int | None, chunks: int, scheduler: str | None) -> Iterator[tuple[Executor, int]]:
-    """An executor for the engine, and how many chunks to keep in flight (bounding memory)."""
-    workers = workers or os.cpu_count() or 1
-    if engine == "dask":
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as error:
-            raise RuntimeError("the dask engine needs the dask extra: pip install 'tally[dask]'") from error
-        with ExitStack() as stack:
-            if scheduler:
-                client = stack.enter_context(Client(scheduler))
-            else:
-                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                           dashboard_address=None))
-                client = stack.enter_context(Client(cluster))
-            cores = sum(client.nthreads().values()) or workers
-            yield client.get_executor(pure=False), 2 * cores
-        return
-    if workers == 1 or chunks <= 1:
-        yield _InProcess(), 1
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # forkserver: workers start from a clean process with the extractor imported once,
-    # not as forks of a parent that may be running threads (a render's kernels).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tally.streaming", "tally.figures"])
-    pool = ProcessPoolExecutor(max_workers=min(workers, chunks), mp_context=context,
-                               initializer=_end_with, initargs=(os.getpid(),))
-    try:
-        yield pool, 2 * workers
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # interrupted: drop the chunks not started
-        raise
-    pool.shutdown(wait=True)
-
-
-def _end_with(parent: int) -> None:
-    """In a worker: exit when the run that started it is gone (killed outright, it cannot stop its
-    workers, which would otherwise wait for work forever)."""
-    import threading
-
-    def watch() -> None:
-        while not _gone(parent):
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="tally-parent-watch", daemon=True).start()
-
-
-def _gone(pid: int) -> bool:
-    """Whether process `pid` has ended: no such process, or a zombie its own parent has not reaped."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except OSError:  # no /proc (not Linux): a live pid is taken as alive
-        return False
 
 
 # ---- writing a table chunk by chunk -------------------------------------------------------------
