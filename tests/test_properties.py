@@ -58,3 +58,16 @@ def test_extractor_on_arbitrary_text(text, published):
         if best is not None:
             assert (low is None or low <= best) and (high is None or best <= high)
     assert figures_in_document(dict(document)) == rows
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aZq.. \n1é-", max_size=12), st.integers(min_value=0, max_value=12))
+def test_the_word_before_a_full_stop_is_what_the_regular_expression_finds(text, end):
+    # `word_before` reads backwards for speed; it must agree with the search it replaced.
+    import re
+
+    from tally.sentences import word_before
+
+    end = min(end, len(text))
+    found = re.compile(r"([A-Za-z][A-Za-z.]*)$").search(text, 0, end)
+    assert word_before(text, end) == (found.group(1) if found else "")

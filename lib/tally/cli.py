@@ -101,7 +101,8 @@ def _extract_options(parser: argparse.ArgumentParser) -> None:
                         help="with --engine dask: the scheduler's address (default: a local cluster for the run)")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
     parser.add_argument("--chunk-size", type=int, default=None,
-                        help="sources per task; memory grows with chunk size times workers (default 200)")
+                        help="sources per task; memory grows with chunk size times workers (default: four chunks "
+                             "a worker, 50 to 1,000 sources each)")
 
 
 def _collect_inputs(parser: argparse.ArgumentParser) -> None:

@@ -248,7 +248,12 @@ _WORD_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
 
 def _explicit_day(words: str, published: date | None) -> date | None:
     """A stated day; without a year, the latest such day on or before publication."""
-    reference = published or date.today()
+    return _stated_day(words, published or date.today())
+
+
+@lru_cache(maxsize=8192)
+def _stated_day(words: str, reference: date) -> date | None:
+    # Cached: a story names the same few days again and again, and dateutil's parser is slow.
     try:
         parsed = date_parser.parse(words, default=datetime.combine(reference.replace(day=1), datetime.min.time())).date()
     except (ValueError, OverflowError):

@@ -22,7 +22,6 @@ _ABBREVIATIONS = {
     "incl", "excl", "est",
 }
 _STOP = re.compile(r"[.!?…]+[\"”’')\]]*(?:\[\d{1,3}\])*\s+(?=[\"“‘(\[…]*[A-Z0-9])")  # "[6]": a reference mark
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _WORD_OR_YEAR = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
 
@@ -126,8 +125,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     sentences = []
     begin = 0
     for stop in _STOP.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, stop.start())
-        if text[stop.start()] == "." and before and _is_abbreviation(before.group(1)):
+        if text[stop.start()] == "." and _is_abbreviation(word_before(text, stop.start())):
             continue
         end = stop.end()
         piece = text[begin:end].rstrip()
@@ -140,7 +138,26 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     return sentences
 
 
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
+def word_before(text: str, end: int) -> str:
+    """The word (ASCII letters and dots, from its first letter) that ends at `end`; "" if none.
+    What `([A-Za-z][A-Za-z.]*)$` finds searching text[:end], read backwards from `end`, so that
+    a long paragraph is not searched from its start at every full stop."""
+    if end and text[end - 1] == "\n":  # "$" also matches before a newline at the end
+        end -= 1
+    start = end
+    while start and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while start < end and text[start] == ".":  # the word starts at its first letter
+        start += 1
+    return text[start:end]
+
+
 def _is_abbreviation(word: str) -> bool:
+    if not word:
+        return False
     word = word.rstrip(".")
     if "." in word or (len(word) == 1 and word.isupper()):
         return True  # U.S, U.N, an initial
