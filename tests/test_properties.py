@@ -71,3 +71,34 @@ def test_the_word_before_a_full_stop_is_what_the_regular_expression_finds(text, 
     end = min(end, len(text))
     found = re.compile(r"([A-Za-z][A-Za-z.]*)$").search(text, 0, end)
     assert word_before(text, end) == (found.group(1) if found else "")
+
+
+_MONTHS = ["January", "Jan", "February", "Feb", "March", "Mar.", "april", "May", "June", "Jun", "July", "Aug",
+           "September", "Sept.", "Sep", "October", "Oct", "November", "Nov", "December", "Dec"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_MONTHS), st.integers(min_value=0, max_value=40), st.sampled_from(["", "st", "th", "rd"]),
+       st.sampled_from(["", " ", ", "]), st.integers(min_value=1000, max_value=9999), st.integers(0, 2),
+       st.dates(min_value=__import__("datetime").date(1900, 1, 1)))
+def test_the_usual_shapes_of_a_day_read_as_dateutil_reads_them(month, day, suffix, comma, year, shape, reference):
+    # `dates._usual_day` reads "March 12", "12 of March 2019", "2019-03-12" without dateutil (for speed);
+    # wherever it answers, it must give dateutil's day (or none where dateutil finds no such day).
+    from datetime import datetime
+
+    from dateutil import parser as date_parser
+
+    from tally import dates
+
+    year_words = f"{comma}{year}" if comma else ""
+    words = [f"{month} {day}{suffix}{year_words}", f"{day}{suffix} of {month}{year_words}",
+             f"{year}-{day % 14:02d}-{day:02d}"][shape]
+    mine = dates._usual_day(words, reference)
+    if mine is None:
+        return  # another shape: dateutil reads it
+    try:
+        theirs = date_parser.parse(words, default=datetime.combine(reference.replace(day=1),
+                                                                   datetime.min.time())).date()
+    except (ValueError, OverflowError):
+        theirs = None
+    assert (None if mine is dates._NO_SUCH_DAY else mine) == theirs

@@ -253,10 +253,16 @@ def _explicit_day(words: str, published: date | None) -> date | None:
 
 @lru_cache(maxsize=8192)
 def _stated_day(words: str, reference: date) -> date | None:
-    # Cached: a story names the same few days again and again, and dateutil's parser is slow.
-    try:
-        parsed = date_parser.parse(words, default=datetime.combine(reference.replace(day=1), datetime.min.time())).date()
-    except (ValueError, OverflowError):
+    # Cached: a story names the same few days again and again. The usual shapes ("March 12",
+    # "12 March 2019", "2019-03-12") are read here; dateutil (slow) reads the rest.
+    parsed = _usual_day(words, reference)
+    if parsed is None:
+        try:
+            parsed = date_parser.parse(words, default=datetime.combine(reference.replace(day=1),
+                                                                       datetime.min.time())).date()
+        except (ValueError, OverflowError):
+            return None
+    elif parsed is _NO_SUCH_DAY:
         return None
     if not _YEAR.search(words) and parsed > reference:
         try:
@@ -264,6 +270,36 @@ def _stated_day(words: str, reference: date) -> date | None:
         except ValueError:
             return None
     return parsed
+
+
+_MONTH_NUMBER = {name: number for number, names in enumerate(
+    ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
+     "september sep sept", "october oct", "november nov", "december dec"), start=1) for name in names.split()}
+_USUAL_DAY = re.compile(
+    rf"(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>[1-9]\d{{3}}))?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>{_MONTH_NAMES})\.?(?:,?\s+(?P<year2>[1-9]\d{{3}}))?"
+    r"|(?P<iso_year>[1-9]\d{3})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})", re.I)
+_NO_SUCH_DAY = date.min  # "February 30": the words have a usual shape but name no day
+
+
+def _usual_day(words: str, reference: date) -> date | None:
+    """The day of words in one of the usual shapes, as dateutil reads them with `reference`'s year
+    for a missing one; `_NO_SUCH_DAY` for an impossible day; None for another shape."""
+    found = _USUAL_DAY.fullmatch(words)
+    if found is None:
+        return None
+    if found["iso_year"]:
+        year, month, day = int(found["iso_year"]), int(found["iso_month"]), int(found["iso_day"])
+    else:
+        month = _MONTH_NUMBER[(found["month"] or found["month2"]).lower()]
+        day = int(found["day"] or found["day2"])
+        if not 1 <= day <= 31:
+            return None  # dateutil reads "Oct 33" as October 2033
+        year = int(found["year"] or found["year2"] or reference.year)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return _NO_SUCH_DAY
 
 
 def nearest(expressions: list[TimeExpression], start: int, end: int, text: str = "",
