@@ -17,6 +17,7 @@ import os
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -271,10 +272,24 @@ def list_source_files(folder: Path, manifest: Mapping[str, ManifestEntry], probl
     return sorted(found) if names is None else found
 
 
+@lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """Whether the file `name` of `folder` is inside it once links are followed. A plain file
+    name that is not a link needs no resolving (which costs a system call per path part)."""
+    path = folder / name
+    if "/" not in name and "\\" not in name and name not in (".", "..") and not path.is_symlink():
+        return True
+    return path.resolve().is_relative_to(_resolved(folder))
+
+
 def read_source(folder: Path, name: str, entry: ManifestEntry | None, max_bytes: int) -> dict:
     """Read one source file into a documents row (warnings as a list); raise SourceError if it cannot be."""
     path = folder / name
-    if not path.resolve().is_relative_to(folder.resolve()):
+    if not _inside(folder, name):
         raise SourceError(name, "link leads outside the sources folder; not read")
     size = path.stat().st_size
     if size == 0:
