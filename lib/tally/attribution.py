@@ -47,6 +47,15 @@ _INVERTED = re.compile(
     r"[,.!?]?[\"”’]\s*(?P<verb>said|says|added|adds|noted|notes|told|wrote|warned|tweeted)\s+"
     r"(?P<who>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w.'’-]*|[a-z-]+)(?:\s+(?:[A-Z][\w.'’-]*|of|for|and|[a-z-]+)){0,6}?)"
     r"(?=[,.;]|\s+(?:on|in|at|to|who|after|before)\b|$)")
+_INVERTED_VERBS = frozenset("said says added adds noted notes told wrote warned tweeted".split())
+
+
+def _may_be_inverted(paragraph: str, words: frozenset[str] | None) -> bool:
+    """Whether `_INVERTED` can match: it needs a closing quotation mark and one of its verbs."""
+    return ('"' in paragraph or "”" in paragraph or "’" in paragraph) and (
+        words is None or not _INVERTED_VERBS.isdisjoint(words))
+
+
 # "according to X", and "..., per the SDF." (per followed by a name, not "per day")
 _ACCORDING = re.compile(  # a stop after a capital letter is an abbreviation's: "the U.N. refugee agency"
     r"(?:\b(?i:according\s+to)|,\s*(?i:per)(?=\s+(?:the\s|[A-Z])))\s+(?P<who>(?:[^,.;:“”\"]|(?<=\b[A-Z])\.(?=[A-Z]|\s+[a-z])){3,80})")
@@ -123,7 +132,7 @@ _NAME = re.compile(r"[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+
 # "Its spokesman, Andrej Mahecic, said": the name in the aside is the speaker.
 _NAME_ASIDE_AT_END = re.compile(rf",\s*(?P<who>{_NAME.pattern})\s*,\s*$")
 _LEADING_NOISE = re.compile(r"^(?:the|a|an|other|also|some|its|their|many|top|two|three|several)\s+", re.I)
-_APPOSITIVE_ROLE = re.compile(r"^,\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")
+_APPOSITIVE_ROLE = re.compile(r",\s*(?:a|an|the)\s+(?P<role>[^,.;]{3,80})")  # matched just after a name
 
 
 @dataclass(frozen=True)
@@ -222,7 +231,7 @@ class SpeechReader:
             found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
         for match in (_CITED_AS.finditer(paragraph_text) if " cited " in lowered else ()):
             found.append((match.start(), match.end(), match.group("who"), False, match.group("outlet")))
-        for match in _INVERTED.finditer(paragraph_text):
+        for match in (_INVERTED.finditer(paragraph_text) if _may_be_inverted(paragraph_text, words) else ()):
             found.append((match.start("verb"), match.end(), match.group("who"), False, None))
         if "," in paragraph_text and (words is None or not _COMMA_VERBS.isdisjoint(words)):
             for match in _INVERTED_AFTER_COMMA.finditer(paragraph_text):
@@ -360,7 +369,7 @@ class SpeechReader:
             if len(name.split()) < 2 or _is_organisation(name):
                 continue
             roles = set(r.lower() for r in _ROLE_WORDS.findall(paragraph[max(0, match.start() - 40) : match.start()]))
-            appositive = _APPOSITIVE_ROLE.match(paragraph[match.end():])
+            appositive = _APPOSITIVE_ROLE.match(paragraph, match.end())
             if appositive:
                 roles |= set(r.lower() for r in _ROLE_WORDS.findall(appositive.group("role")))
             self.people.setdefault(name, set()).update(roles)
