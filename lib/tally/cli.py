@@ -158,6 +158,9 @@ def command_collect(args: argparse.Namespace) -> int:
     columns = _collect_columns(args.column)
     if columns is None:
         return 2
+    if args.engine != "dask" and args.scheduler:
+        print("tally: --scheduler needs --engine dask", file=sys.stderr)
+        return 2
     for path in [*args.urls, *args.warc, *args.export]:
         if not path.is_file():
             print(f"tally: {path}: no such file", file=sys.stderr)
