@@ -38,15 +38,25 @@ def redraw_digits(text: str, generator: random.Random) -> str:
 
 
 def varied_documents(documents: pd.DataFrame, count: int, seed: int = 7) -> Iterator[dict]:
-    """`count` documents, each a bundled one with its digits re-drawn and its date shifted."""
+    """`count` distinct documents, each a bundled one with its digits re-drawn and its date shifted
+    (a bundled text with too few digits to give a new one is passed over)."""
     generator = random.Random(seed)
     templates = documents.to_dict("records")
-    for index in range(count):
-        template = templates[index % len(templates)]
+    seen: set[int] = set()
+    made = tries = 0
+    while made < count:
+        template = templates[tries % len(templates)]
+        tries += 1
         text = redraw_digits(template["text"], generator)
+        if hash(text) in seen:
+            if tries > 10 * count + len(templates):
+                raise ValueError(f"the bundled texts give fewer than {count:,} distinct articles")
+            continue
+        seen.add(hash(text))
         published = template["published"] + pd.Timedelta(days=generator.randint(0, 60))
-        yield {**template, "source": f"synthetic_{index:06d}_{template['source']}", "text": text,
+        yield {**template, "source": f"synthetic_{made:06d}_{template['source']}", "text": text,
                "published": published}
+        made += 1
 
 
 def varied_corpus(documents: pd.DataFrame, count: int, seed: int = 7) -> pd.DataFrame:
