@@ -1,10 +1,11 @@
 """Extraction throughput as a user meets it: whole `tally extract` processes, and quantulum3 beside it.
 
-    .venv/bin/python benchmarks/extract.py [--articles 10000] [--quantulum-sample 200]
+    .venv/bin/python benchmarks/extract.py [--articles 10000] [--quantulum-sample 300] [--max-kb 12]
                                            [--templates data/sources data/dev/sources] [--work DIR]
 
 Writes a folder of `--articles` distinct news-length articles (the bundled texts, seeds and
-development corpus, each copy with every digit re-drawn and its day shifted: see corpus.py)
+development corpus, of at most `--max-kb`; each copy with its digits re-drawn and its day
+shifted: see corpus.py)
 with its manifest, then, in one run:
 
 - `tally extract FOLDER -o figures.parquet --workers 1`, and the same on every core, each a
@@ -42,17 +43,19 @@ print(time.perf_counter() - started, found)
 """
 
 
-def write_folder(folder: Path, count: int, templates: list[Path]) -> tuple[list[Path], float]:
-    """The corpus's files (in manifest order) and its megabytes of text."""
+def write_folder(folder: Path, count: int, templates: list[Path], max_kb: float) -> tuple[list[Path], float, int]:
+    """The corpus's files (in manifest order), its megabytes of text and how many bundled texts it
+    varies (those of news length: at most `max_kb` KB)."""
     import pandas as pd
     from corpus import write_corpus
 
     from tally.sources import load_sources
 
     documents = pd.concat([load_sources(template) for template in templates], ignore_index=True)
+    documents = documents[documents["text"].str.len() <= max_kb * 1000]
     written = write_corpus(documents, count, folder)
     files = sorted(path for path in folder.iterdir() if path.name.startswith("synthetic_"))
-    return files, written / 1e6
+    return files, written / 1e6, len(documents)
 
 
 def timed(command: list[str]) -> tuple[float, float, str]:
@@ -72,17 +75,20 @@ def timed(command: list[str]) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--quantulum-sample", type=int, default=200, help="files quantulum3 reads (0: skip it)")
+    parser.add_argument("--quantulum-sample", type=int, default=300, help="files quantulum3 reads (0: skip it)")
     parser.add_argument("--templates", type=Path, nargs="+",
                         default=[PROJECT / "data" / "sources", PROJECT / "data" / "dev" / "sources"])
+    parser.add_argument("--max-kb", type=float, default=12,
+                        help="news length: bundled texts longer than this are left out (default %(default)s KB; "
+                             "the development corpus has one encyclopedia page of 40 KB)")
     parser.add_argument("--work", type=Path, default=None, help="where to write the corpus (default: a temporary folder)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tally-extract-") as scratch:
         work = args.work or Path(scratch)
         folder = work / f"corpus-{args.articles}"
-        files, megabytes = write_folder(folder, args.articles, args.templates)
-        print(f"corpus: {len(files):,} articles, {megabytes:.1f} MB of text ({megabytes * 1e3 / len(files):.1f} KB "
-              f"an article), {os.cpu_count()} cores")
+        files, megabytes, templates = write_folder(folder, args.articles, args.templates, args.max_kb)
+        print(f"corpus: {len(files):,} distinct articles from {templates} bundled texts, {megabytes:.1f} MB of text "
+              f"({megabytes * 1e3 / len(files):.1f} KB an article), {os.cpu_count()} cores")
         print(f"{'run':<34} {'articles':>9} {'seconds':>8} {'articles/s':>11} {'MB/s':>6} {'peak MB':>8}")
         tally = Path(sys.executable).with_name("tally")
         rates = {}
