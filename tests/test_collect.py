@@ -205,9 +205,9 @@ def test_a_broken_warc_record_is_reported_and_the_records_before_it_are_kept(tmp
 
 
 def test_a_web_archive_read_on_workers_files_the_same_articles_in_the_same_order(tmp_path):
-    # Six records: four stories, one of them again at a second address (same words: one source),
-    # read one page a task on two local processes and on
-    # a Dask cluster, the folder must be the one an in-process run makes, row for row.
+    # Five records: four stories, one of them again at a second address (same words: one source).
+    # Read one page a task on two local processes, and on a Dask cluster, the folder must be the
+    # one an in-process run makes, row for row.
     bodies = [f"On Monday, {count} people left Example Port, the governor said." for count in (120, 340, 560, 780)]
     records = [(f"http://example.org/story/{n}", page(f"Story {n}", "2022-04-19", body).encode())
                for n, body in enumerate(bodies)]
