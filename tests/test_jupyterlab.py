@@ -79,13 +79,16 @@ def _lab_over(folder: Path):
 @pytest.fixture(scope="module")
 def jupyterlab():
     """A JupyterLab server on 127.0.0.1 over a folder of executed copies of the notebooks."""
-    import papermill
-
     folder = Path(tempfile.mkdtemp(prefix="tally-lab-"))
-    # one after another: papermill's cwd= changes the process's working directory while it runs
-    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
-        papermill.execute_notebook(str(notebook), str(folder / notebook.name), cwd=str(NOTEBOOKS),
-                                   parameters={"sources_dir": str(SOURCES)}, progress_bar=False)
+    # Side by side, each in a papermill process of its own: in one process papermill's cwd= changes
+    # the working directory of every thread, which broke later tests.
+    runs = {notebook.name: subprocess.Popen(
+        [sys.executable, "-m", "papermill", str(notebook), str(folder / notebook.name), "--cwd", str(NOTEBOOKS),
+         "-p", "sources_dir", str(SOURCES), "--no-progress-bar"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True) for notebook in sorted(NOTEBOOKS.glob("*.ipynb"))}
+    for name, run in runs.items():
+        output, _ = run.communicate(timeout=600)
+        assert run.returncode == 0, f"papermill {name} failed:\n{output[-3000:]}"
     with _lab_over(folder) as port:
         yield folder, port
 
