@@ -205,7 +205,7 @@ def _slug(article: Article) -> str:
     return slug or "article"
 
 
-# --- page metadata ---------------------------------------------------------------------------
+# --- reading a page: its words' hash and its own metadata ----------------------------------
 
 
 def read_article(article: Article) -> Article:
@@ -387,7 +387,11 @@ def articles_from_urls(addresses: Iterable[str], fetcher: Fetcher, folder: Sourc
             seed.html = body
         else:
             seed.text = body
-        yield read_article(seed)
+        for item in read_articles([seed]):  # a page that breaks the reader is its own problem
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                yield item
 
 
 def read_url_list(path: Path) -> list[str]:
@@ -602,7 +606,9 @@ def _read_in_chunks(articles: Iterator[Article], engine: str, workers: int | Non
     from tally.engines import executor_for, in_order
 
     chunks = _chunks(articles, chunk_size)
-    first = list(itertools.islice(chunks, 2))  # enough to tell one chunk from many
+    # As many chunks as there are workers, at most: a short stream starts no more processes than
+    # it has chunks, and one chunk is read here.
+    first = list(itertools.islice(chunks, workers or os.cpu_count() or 1))
     if not first:
         return
     with executor_for(engine, workers, len(first), scheduler, preload=("tally.collect",)) as (executor, window):
