@@ -50,6 +50,10 @@ _CREDIT_LABEL = re.compile(
     r"(?::|(?=[~>]?\d))", re.I)
 # "Per Russian Military:", "As per media reports:", "Official figure as per US and Afghan government:"
 _PER_LABEL = re.compile(r"(?:^|[,:]\s*|\b(?:figures?|official)\s+)(?:as\s+)?per\s+(?P<who>[^,:;()|\[\]]{1,60}?)\s*:", re.I)
+# What each label needs, found in one quick search: the label searches try up to five words at
+# every position and cost most of an infobox's reading, and most lines hold neither.
+_CREDIT_WORD = re.compile(rf"\s(?:{_CREDIT_WORDS})\b", re.I)
+_PER_WORD = re.compile(r"per\s", re.I)
 # Credits inside a bracket: "(per Iraq and US)", "(Iraqi claim)", "(according to one estimate)".
 _BRACKET = re.compile(r"\((?P<inner>[^()]*)\)")
 _BRACKET_CREDIT = re.compile(
@@ -167,11 +171,17 @@ def _section_of(label: str) -> str | None:
 def _credit_only(line: str) -> str | None:
     """The credit a line consisting of a credit label gives ("US estimate:" -> "US"), else None."""
     stripped = _REFERENCE_MARK.sub("", line).strip(" ,|")
-    for pattern in (_CREDIT_LABEL, _PER_LABEL):
+    for pattern in _label_patterns(stripped):
         match = pattern.search(stripped)
         if match and not stripped[match.end():].strip(" ,|") and not any(c.isdigit() for c in stripped[:match.start()]):
             return _credit_label(match.group("who"), match.groupdict().get("word"))
     return None
+
+
+def _label_patterns(text: str) -> tuple[re.Pattern, ...]:
+    """The credit-label patterns (`_CREDIT_LABEL`, `_PER_LABEL`, in that order) that may match in `text`."""
+    return tuple(pattern for pattern, needed in ((_CREDIT_LABEL, _CREDIT_WORD), (_PER_LABEL, _PER_WORD))
+                 if needed.search(text))
 
 
 def _credit_label(who: str, word: str | None) -> str | None:
@@ -262,17 +272,13 @@ def _count_spans(value: str) -> list[tuple[int, int]]:
 def _items(value: str, carried: str | None) -> list[_Item]:
     """The items of a value, each with the credit label standing before it ("Ukrainian claim:, 10,000
     killed"); a label's credit holds until the next label."""
-    depth_at = []
-    depth = 0
-    for character in value:
-        depth += character == "("
-        depth -= character == ")" and depth > 0
-        depth_at.append(depth)
+    depth_at = _bracket_depths(value)
+    labels = _label_patterns(value)
     marks = [(m.start(), m.end(), None, False) for m in _ITEM_CUT.finditer(value) if not depth_at[m.start()]]
     marks += [(m.start("who"), m.end(), _credit_label(m.group("who"), m.group("word")), True)
-              for m in _CREDIT_LABEL.finditer(value) if not depth_at[m.start()]]
+              for m in (_CREDIT_LABEL.finditer(value) if _CREDIT_LABEL in labels else ()) if not depth_at[m.start()]]
     marks += [(m.start("who"), m.end(), _credit_label(m.group("who"), None), True)
-              for m in _PER_LABEL.finditer(value) if not depth_at[m.start()]]
+              for m in (_PER_LABEL.finditer(value) if _PER_LABEL in labels else ()) if not depth_at[m.start()]]
     items = []
     item_start, credit = 0, carried
     for mark_start, mark_end, label, is_label in sorted(marks):
@@ -285,6 +291,19 @@ def _items(value: str, carried: str | None) -> list[_Item]:
             credit = label
     items.append(_Item(item_start, len(value), credit))
     return items
+
+
+def _bracket_depths(value: str) -> list[int]:
+    """How many round brackets are open at each character of `value` (a stray ")" closes none)."""
+    if "(" not in value:
+        return [0] * len(value)
+    depth_at = []
+    depth = 0
+    for character in value:
+        depth += character == "("
+        depth -= character == ")" and depth > 0
+        depth_at.append(depth)
+    return depth_at
 
 
 def _bracket_credit(value: str, bracket: tuple[int, int] | None, item: _Item) -> str | None:

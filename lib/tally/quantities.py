@@ -155,6 +155,23 @@ def read_quantity(expression: str) -> Quantity:
     Raises NotAQuantity for words of a quantity's shape that count nothing,
     such as a span of years ('2012-13').
     """
+    quantity = _read_quantity(expression)
+    if quantity is None:
+        raise NotAQuantity(expression)
+    return quantity
+
+
+@lru_cache(maxsize=8192)
+def _read_quantity(expression: str) -> Quantity | None:
+    """`read_quantity`, None for not a quantity; cached, as the same few expressions ("two",
+    "hundreds", "1,000") come back in story after story."""
+    try:
+        return _read_quantity_uncached(expression)
+    except NotAQuantity:
+        return None
+
+
+def _read_quantity_uncached(expression: str) -> Quantity:
     match = QUANTITY.fullmatch(expression.strip())
     if match is None:
         raise NotAQuantity(expression)
