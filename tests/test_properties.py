@@ -102,3 +102,19 @@ def test_the_usual_shapes_of_a_day_read_as_dateutil_reads_them(month, day, suffi
     except (ValueError, OverflowError):
         theirs = None
     assert (None if mine is dates._NO_SUCH_DAY else mine) == theirs
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet="ab .", max_size=4), min_size=1, max_size=8), st.text(alphabet="ab .c", max_size=16),
+       st.sampled_from(["", "c", "b\\b", "(?!a)"]))
+def test_a_grouped_alternation_matches_as_the_plain_one(phrases, text, after):
+    # `literal_alternation` groups phrases by first letter for speed; whatever follows the
+    # alternation (and so whatever backtracking it forces), it must find what the plain one finds.
+    import re
+
+    from tally.sentences import literal_alternation
+    plain = re.compile("(?:%s)%s" % ("|".join(re.escape(phrase) for phrase in phrases), after))
+    grouped = re.compile("(?:%s)%s" % (literal_alternation(phrases), after))
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in re.finditer(grouped.pattern, text, re.I | re.X)] == \
+        [m.span() for m in re.finditer(plain.pattern, text, re.I | re.X)]

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from text_to_num import text2num
 
-from tally.sentences import fold_case, words_of
+from tally.sentences import fold_case, literal_alternation, words_of
 
 # Vague amounts and the bounds the spec gives them, longest phrase first.
 VAGUE_BOUNDS: dict[str, tuple[int, int]] = {
@@ -48,10 +48,12 @@ _QUALIFIERS = sorted(_LOWER + _UPPER + _APPROX, key=len, reverse=True)
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
-_NUMBER_WORD = r"(?:%s|hundred|thousand|million|billion)" % "|".join(sorted(_SMALL, key=len, reverse=True))
-_WORDS = rf"(?:{'|'.join(_SMALL)})(?:(?:\s+|-|\s+and\s+){_NUMBER_WORD})*(?:\s+dozen\b)?"  # "two dozen"
-_VAGUE = "|".join(re.escape(phrase) for phrase in VAGUE_BOUNDS)
-_ARTICLE = "|".join(re.escape(phrase) for phrase in ARTICLE_AMOUNTS)
+# Word lists become alternations grouped by first letter (`literal_alternation`): the same matches, faster.
+_NUMBER_WORD = "(?:%s)" % literal_alternation(sorted(_SMALL, key=len, reverse=True) + ["hundred", "thousand", "million",
+                                                                                       "billion"])
+_WORDS = rf"(?:{literal_alternation(_SMALL)})(?:(?:\s+|-|\s+and\s+){_NUMBER_WORD})*(?:\s+dozen\b)?"  # "two dozen"
+_VAGUE = literal_alternation(list(VAGUE_BOUNDS))
+_ARTICLE = literal_alternation(list(ARTICLE_AMOUNTS))
 # "March 5 300 people" is a day and a number, not 5,300.
 _NOT_A_DAY = "".join(f"(?<!{month}[ ])(?<!{month}\\.[ ])" for month in (
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august september "
@@ -59,13 +61,13 @@ _NOT_A_DAY = "".join(f"(?<!{month}[ ])(?<!{month}\\.[ ])" for month in (
 _DIGITS = (
     r"(?:\d{1,3}(?:,\d{3})+(?![\d])"  # 20,000
     r"|\d{1,3}(?:\.\d{3})+(?![\d.,])"  # 3.500 (a dot as thousands separator)
-    rf"|{_NOT_A_DAY}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d.,])"  # 10 000 (a space between groups)
+    rf"|(?=\d){_NOT_A_DAY}\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d.,])"  # 10 000 (a space between groups)
     r"|\d+,\d{1,2}(?![\d])"  # 20,00 (malformed, read and flagged)
     r"|\d+(?:\.\d+)?)"  # 38, 2.5
     r"(?:\s+(?:thousand|million|billion)|k\b)?"  # "22k": thousands, in headlines and infoboxes
 )
 _ONE_NUMBER = rf"(?:{_VAGUE}|{_ARTICLE}|{_DIGITS}|{_WORDS})"
-_QUALIFIER = "|".join(re.escape(q) for q in _QUALIFIERS)
+_QUALIFIER = literal_alternation(_QUALIFIERS)
 # An encyclopedia's reference marks may stand inside a range: "400[51]–13,000".
 _MARKS = r"(?:\[\w{1,4}\])*"
 

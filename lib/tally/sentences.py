@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from tally.capture import is_furniture, split_lines
@@ -104,6 +104,34 @@ def fold_case(text: str) -> str:
     if len(folded) == len(text):
         return folded
     return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+
+
+def literal_alternation(phrases: Sequence[str]) -> str:
+    """A regular expression matching exactly what `"|".join(map(re.escape, phrases))` matches, tried
+    in the same order, with the phrases that share a first character under one branch
+    ("a(?:bout|round)" for "about|around").
+
+    Python's engine tries every branch of an alternation at every position it searches; shared
+    first characters make it try a letter once. Phrases with different first characters can never
+    both match at one place, so grouping them changes nothing; within a group the order is kept,
+    and an empty phrase (a phrase that is a prefix of one before it) keeps its place."""
+    phrases = list(phrases)
+    if "" in phrases[:-1]:  # an empty phrase matches anywhere: what follows it must stay after it
+        cut = phrases.index("")
+        before = [literal_alternation(phrases[:cut])] if cut else []
+        return "|".join([*before, "", literal_alternation(phrases[cut + 1 :])])
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        groups.setdefault(phrase[:1], []).append(phrase[1:])
+    branches = []
+    for first, rests in groups.items():
+        if not first:
+            branches.append("")
+        elif len(rests) == 1:
+            branches.append(re.escape(first + rests[0]))
+        else:
+            branches.append(re.escape(first) + "(?:" + literal_alternation(rests) + ")")
+    return "|".join(branches)
 
 
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
