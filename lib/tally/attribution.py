@@ -18,13 +18,13 @@ from functools import lru_cache
 
 from tally.capture import parse_day
 from tally.lexicon import LEXICON
-from tally.sentences import fold_case, in_title_case
+from tally.sentences import fold_case, in_title_case, literal_alternation
 
 # News organisations as articles name them, with the short name for the cited_outlet column
 # (data: lexicon/outlets.toml, extended by a user lexicon).
 OUTLETS: dict[str, tuple[str, ...]] = {outlet.name: outlet.aliases for outlet in LEXICON.outlets}
 _OUTLET_BY_ALIAS = {alias.lower(): name for name, aliases in OUTLETS.items() for alias in aliases}
-_OUTLET_ALIAS = "|".join(re.escape(a) for a in sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
+_OUTLET_ALIAS = literal_alternation(sorted(_OUTLET_BY_ALIAS, key=len, reverse=True))
 _STAFF = r"(?:correspondents?|reporters?|journalists?|photographers?|tally|count|team|crew)"
 _OUTLET_STAFF = re.compile(rf"\b({_OUTLET_ALIAS})\s+{_STAFF}\b", re.I)
 _STAFF_WORDS = re.compile(_STAFF, re.I)  # a cheap test before the long search above
@@ -417,7 +417,7 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+
 @lru_cache(maxsize=1024)
 def _verbs_pattern(verbs: frozenset[str]) -> re.Pattern:
     """The given verbs as whole lower-case words (as `_LOWER_WORD` cuts them)."""
-    return re.compile(r"(?<![a-z])(?:" + "|".join(sorted(verbs, key=len, reverse=True)) + r")(?![a-z])")
+    return re.compile(r"(?<![a-z])(?:" + literal_alternation(sorted(verbs, key=len, reverse=True)) + r")(?![a-z])")
 
 
 def _subject_before(paragraph: str, verb_start: int) -> str | None:
@@ -466,7 +466,7 @@ _HOW_THEY_SPOKE = re.compile(r",?\s+(?:speaking|who\s+(?:spoke|asked|requested|d
 _WHEN_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight night morning "
                         "afternoon evening week earlier later overnight".split())
 _WHEN_AT_END = re.compile(
-    r"(?:\s+(?:on|late|early|earlier|later|last|this))?\s+(?:" + "|".join(sorted(_WHEN_WORDS)) + ")"
+    r"(?:\s+(?:on|late|early|earlier|later|last|this))?\s+(?:" + literal_alternation(sorted(_WHEN_WORDS)) + ")"
     r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.I)
 
 

@@ -16,24 +16,37 @@ from functools import lru_cache
 from dateutil import parser as date_parser
 
 # Lines that are page furniture wherever they appear. Each names a kind of
-# furniture seen on news sites in general, not a sentence of one site.
-_FURNITURE = re.compile(
-    r"""
-    donat(e|ion) | \bsubscribe\b | newsletter | mailing\ list | \bsign\ up\b
-    | comments?\s*$ | commenting | \bshare\ (this|on)\b | \bfollow\ us\b
-    | advertisement | \bread\ more\b | \bclick\ here\b | all\ rights\ reserved
-    | copyright | © | \bcookies?\b | ^related(\ (articles|stories|coverage|content))?:?\s*$
-    | ^(related|see\ also|also\ read|watch|listen|more)\s*:       # a link to another story: "RELATED: ..."
-    | \[[^\[\]]{2,60}/[^\[\]]{2,40}\]\s*$                       # a caption's credit: "[Rodi Said/Reuters]"
-    | ^(file|photo|image|video)\s*[-–—:|] | ^(image|media|video)\s+(caption|copyright|playback|source)\b | \((photo|image|file)\b | \bphoto:|\bimage:
-    | getty\ images | \bAP\ Photo\b | ^source:
-    | ^\^\s | ^↑\s | \bretrieved\ \d | last\ edited\ on | creative\ commons   # a wiki's reference list and footer
-    | ^(additional\ )?(reporting|writing|editing)\ by\b | contributed\ (reporting\ )?to\ this\ report
-    | people\ are\ talking\ about\ this | ads\ info | other\ tweets | ^replying\ to\ @    # an embedded tweet's card
-    | trust\ principles | ^\d+\s+min(ute)?s?\ read$ | ^\(this\ (story|version)\b  # a wire story's credits
-    """,
-    re.IGNORECASE | re.VERBOSE,
+# furniture seen on news sites in general, not a sentence of one site; beside each pattern, the
+# lower-case text it cannot match without (any one of them), so that a line is searched only for
+# the kinds whose text it holds.
+_FURNITURE_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("donat",), r"donat(e|ion)"), (("subscribe",), r"\bsubscribe\b"), (("newsletter",), r"newsletter"),
+    (("mailing list",), r"mailing list"), (("sign up",), r"\bsign up\b"), (("comment",), r"comments?\s*$"),
+    (("commenting",), r"commenting"), (("share ",), r"\bshare (this|on)\b"), (("follow us",), r"\bfollow us\b"),
+    (("advertisement",), r"advertisement"), (("read more",), r"\bread more\b"), (("click here",), r"\bclick here\b"),
+    (("all rights reserved",), r"all rights reserved"), (("copyright",), r"copyright"), (("©",), r"©"),
+    (("cookie",), r"\bcookies?\b"),
+    (("related",), r"^related( (articles|stories|coverage|content))?:?\s*$"),
+    ((":",), r"^(related|see also|also read|watch|listen|more)\s*:"),  # a link to another story: "RELATED: ..."
+    (("/",), r"\[[^\[\]]{2,60}/[^\[\]]{2,40}\]\s*$"),  # a caption's credit: "[Rodi Said/Reuters]"
+    (("file", "photo", "image", "video"), r"^(file|photo|image|video)\s*[-–—:|]"),
+    (("caption", "copyright", "playback", "source"), r"^(image|media|video)\s+(caption|copyright|playback|source)\b"),
+    (("(",), r"\((photo|image|file)\b"), (("photo:",), r"\bphoto:"), (("image:",), r"\bimage:"),
+    (("getty images",), r"getty images"), (("ap photo",), r"\bAP Photo\b"), (("source:",), r"^source:"),
+    (("^", "↑"), r"^\^\s|^↑\s"), (("retrieved ",), r"\bretrieved \d"),  # a wiki's reference list and footer
+    (("last edited on",), r"last edited on"), (("creative commons",), r"creative commons"),
+    ((" by",), r"^(additional )?(reporting|writing|editing) by\b"),
+    (("contributed ",), r"contributed (reporting )?to this report"),
+    (("people are talking",), r"people are talking about this"), (("ads info",), r"ads info"),  # an embedded tweet's card
+    (("other tweets",), r"other tweets"), (("replying to @",), r"^replying to @"),
+    (("trust principles",), r"trust principles"), ((" read",), r"^\d+\s+min(ute)?s?\ read$"),  # a wire story's credits
+    (("(this ",), r"^\(this (story|version)\b"),
 )
+_FURNITURE_SEARCHES = tuple((needs, re.compile(pattern, re.IGNORECASE)) for needs, pattern in _FURNITURE_KINDS)
+_FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in _FURNITURE_KINDS), re.IGNORECASE)
+# Letters that re.IGNORECASE takes for an ASCII letter though lower() keeps them apart ("ſ" is "s"):
+# a line holding one is searched whole.
+_ODD_CASE = re.compile("[\u017f\u212a\u0131\u0130]")
 # Every furniture pattern above holds one of these words or stems; a line without them is not furniture.
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
@@ -119,7 +132,9 @@ def _short_line_is_furniture(line: str) -> bool:
     if (_FURNITURE_WORDS.isdisjoint(_LOWER_WORD.findall(lowered)) and not any(s in lowered for s in _FURNITURE_STEMS)
             and not line.endswith("]")):
         return False  # none of the words any furniture pattern needs: skip the costly search
-    return bool(_FURNITURE.search(line))
+    if _ODD_CASE.search(line):
+        return bool(_FURNITURE.search(line))
+    return any(pattern.search(line) for needs, pattern in _FURNITURE_SEARCHES if any(text in lowered for text in needs))
 
 
 def is_prose(line: str) -> bool:

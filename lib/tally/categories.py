@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tally.lexicon import LEXICON
-from tally.sentences import fold_case, in_title_case
+from tally.sentences import fold_case, in_title_case, literal_alternation
 
 CATEGORIES = ("evacuated", "surrendered", "killed", "wounded", "rescued", "remaining", "strength")
 OTHER = "other"
@@ -68,11 +68,11 @@ _ALIASES = sorted({a for aliases in ORGANISATIONS.values() for a in aliases}, ke
 # twice as fast over a whole article, which main_insurgent reads for every source.
 _ORGANISATION = re.compile(
     r"(?=[%s])(?<![\w-])(%s)(?![\w-])" % ("".join(sorted({re.escape(a[0]) for a in _ALIASES})),
-                                          "|".join(re.escape(alias) for alias in _ALIASES)))
+                                          literal_alternation(_ALIASES)))
 _ALIAS_TO_NAME = {alias: name for name, aliases in ORGANISATIONS.items() for alias in aliases}
 _NON_STATE_AFTER = re.compile(
-    r"\s+(?:of\s+the\s+)?(?P<name>%s)(?![\w-])" % "|".join(
-        re.escape(alias) for alias in sorted(_NON_STATE_ALIASES, key=len, reverse=True)))
+    r"\s+(?:of\s+the\s+)?(?P<name>%s)(?![\w-])" % literal_alternation(
+        sorted(_NON_STATE_ALIASES, key=len, reverse=True)))
 
 # Trigger phrases. A longer phrase masks a shorter one inside it, so that "refused to
 # surrender" counts as remaining, not surrendered, and "remained active" as strength.

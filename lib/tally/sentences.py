@@ -116,6 +116,10 @@ def literal_alternation(phrases: Sequence[str]) -> str:
     both match at one place, so grouping them changes nothing; within a group the order is kept,
     and an empty phrase (a phrase that is a prefix of one before it) keeps its place."""
     phrases = list(phrases)
+    firsts = list(dict.fromkeys(phrase[:1] for phrase in phrases if phrase))
+    if any(not first.isascii() for first in firsts) and any(
+            re.fullmatch(re.escape(a), b, re.I) for a in firsts for b in firsts if a != b):
+        return "|".join(map(re.escape, phrases))  # "ı" and "i" are one letter to re.I: keep the order as it is
     if "" in phrases[:-1]:  # an empty phrase matches anywhere: what follows it must stay after it
         cut = phrases.index("")
         before = [literal_alternation(phrases[:cut])] if cut else []
