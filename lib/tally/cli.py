@@ -356,5 +356,16 @@ def command_run(args: argparse.Namespace) -> int:
     return status
 
 
+def console() -> int:
+    """`main` as the installed `tally` command runs it: a process of its own.
+
+    pandera loads hypothesis, where it is installed, to offer the synthesis of test data: a third of
+    a second at the first table checked, in every run. The command never synthesises data, so its
+    process does without (tests and notebooks that import tally keep hypothesis)."""
+    if "hypothesis" not in sys.modules:
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]  # "import hypothesis" now fails at once
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())
