@@ -138,3 +138,19 @@ def test_a_line_searched_for_its_kinds_of_furniture_is_what_the_whole_search_fin
     by_kind = any(pattern.search(line) for needs, pattern in _FURNITURE_SEARCHES if any(t in lowered for t in needs))
     if not any(character in line for character in "\u017f\u212a\u0131\u0130"):  # those lines take the whole search
         assert by_kind == bool(_FURNITURE.search(line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1000, max_value=2999), st.integers(min_value=0, max_value=19),
+       st.integers(min_value=0, max_value=39))
+def test_a_day_in_iso_shape_reads_as_dateutil_reads_it(year, month, day):
+    # parse_day reads "2019-03-12" without dateutil; it must give dateutil's day, or its None.
+    from dateutil import parser as date_parser
+
+    from tally.capture import parse_day
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        expected = date_parser.parse(text, fuzzy=False).date()
+    except (ValueError, OverflowError):
+        expected = None
+    assert parse_day(text) == expected

@@ -158,10 +158,18 @@ _INFOBOX_FIELD = re.compile(r"-\s+[A-Z][A-Za-z]{1,15}(?:\s[A-Za-z]{1,15})?\d?:\s
 
 def parse_day(text: str) -> date | None:
     """A calendar day from words like 'March 12, 2019' or '2019-03-12', or None."""
+    if _ISO_DAY.fullmatch(text):  # a manifest's usual shape, read without dateutil (0.1 ms a day)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # "2019-13-01": dateutil reads some of these another way
     try:
         return date_parser.parse(text, fuzzy=False).date()
     except (ValueError, OverflowError):
         return None
+
+
+_ISO_DAY = re.compile(r"[12]\d{3}-\d{2}-\d{2}")
 
 
 def read_capture(text: str) -> CaptureFacts:

@@ -245,8 +245,7 @@ def _outside_folder(folder: Path, name: str) -> str | None:
     """Why `name` may not be read from `folder`, or None when it may."""
     if Path(name).is_absolute() or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return "absolute path, outside the sources folder"
-    resolved = (folder / name).resolve()
-    if not resolved.is_relative_to(folder.resolve()):
+    if not _inside(folder, name):
         return "path leads outside the sources folder"
     return None
 
