@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil import parser as date_parser
 
@@ -82,9 +83,9 @@ _SOURCE_LINE = re.compile(r"^Source:\s*(?P<value>.+?)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?:;…][\"”’')\]]*(?:\[\w{1,4}\])*$")
 
 
-@dataclass(frozen=True)
-class Line:
-    """One non-empty line of a capture, with its offsets in the text."""
+class Line(NamedTuple):
+    """One non-empty line of a capture, with its offsets in the text (a named tuple: every line of
+    every article is one, and a tuple is made five times faster than a frozen dataclass)."""
 
     start: int
     end: int
@@ -106,13 +107,13 @@ class CaptureFacts:
 def split_lines(text: str) -> list[Line]:
     """Non-empty lines of `text`, stripped, with offsets into `text`."""
     lines = []
-    for match in re.finditer(r"[^\n]+", text):
-        raw = match.group()
+    position = 0  # where `raw` starts in `text`
+    for raw in text.split("\n"):
         stripped = raw.strip()
-        if not stripped:
-            continue
-        start = match.start() + (len(raw) - len(raw.lstrip()))
-        lines.append(Line(start, start + len(stripped), stripped))
+        if stripped:
+            start = position + (len(raw) - len(raw.lstrip()))
+            lines.append(Line(start, start + len(stripped), stripped))
+        position += len(raw) + 1
     return lines
 
 

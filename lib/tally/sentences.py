@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from tally.capture import is_furniture, split_lines
 
@@ -26,8 +26,9 @@ _QUOTE_MARK = re.compile(r"[\"“”]")
 _WORD_OR_YEAR = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """One sentence of a paragraph, with its offsets in the document's text."""
+
     start: int
     end: int
     text: str
