@@ -365,8 +365,8 @@ class SpeechReader:
         """Remember named people and the role words around them ('SDF spokesman Mustafa Bali',
         'Mustafa Bali, a spokesman for the SDF')."""
         for match in _NAME.finditer(paragraph):
-            name = _TITLES.sub("", match.group())
-            if len(name.split()) < 2 or _is_organisation(name):
+            name = _named_person(match.group())
+            if name is None:
                 continue
             roles = set(r.lower() for r in _ROLE_WORDS.findall(paragraph[max(0, match.start() - 40) : match.start()]))
             appositive = _APPOSITIVE_ROLE.match(paragraph, match.end())
@@ -543,6 +543,16 @@ _ORGANISATION_WORDS = re.compile(
     r"Syrian|Kurdish|Iraqi|American|Turkish|Russian|Islamic|Other|Top|Senior|Society|Association|Institute|"
     r"Foundation|Federation|Authority|Services?|Crescent|Programme|Program|Fund|Network|Centre|Center|Commission|"
     r"Mission|Bureau|Movement|Alliance)\b|^(?:The|A|An|This|That)\s")
+
+
+@lru_cache(maxsize=8192)  # a story names the same people and bodies paragraph after paragraph
+def _named_person(capitalised: str) -> str | None:
+    """The person's name capitalised words (as `_NAME` finds them) give, titles dropped; None for a
+    single word or a body's name."""
+    name = _TITLES.sub("", capitalised)
+    if len(name.split()) < 2 or _is_organisation(name):
+        return None
+    return name
 
 
 def _is_organisation(name: str) -> bool:

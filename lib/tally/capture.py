@@ -209,17 +209,19 @@ def read_capture(text: str) -> CaptureFacts:
 
 def _find_title(lines: list[Line], prose: list[bool], furniture: list[bool], byline_index: int | None,
                 source_line: str | None) -> str | None:
-    # A dateline ("March 12, 2019 / 6:03 AM / Updated 7 hours ago") is not a headline either.
-    headline_like = [not prose[i] and not furniture[i] and not _DATE_LINE.match(lines[i].text)
-                     and not _BREADCRUMB.search(lines[i].text) for i in range(len(lines))]
-    if source_line and any(line.text == source_line for i, line in enumerate(lines) if headline_like[i]):
+    def headline_like(i: int) -> bool:
+        # A dateline ("March 12, 2019 / 6:03 AM / Updated 7 hours ago") is not a headline either.
+        # Asked only of the lines that could be the title (most of a page's lines are not).
+        return (not prose[i] and not furniture[i] and not _DATE_LINE.match(lines[i].text)
+                and not _BREADCRUMB.search(lines[i].text))
+
+    if source_line and any(line.text == source_line and headline_like(i) for i, line in enumerate(lines)):
         return source_line  # a republication names its original headline
-    if byline_index is not None and byline_index > 0 and headline_like[byline_index - 1]:
+    if byline_index is not None and byline_index > 0 and headline_like(byline_index - 1):
         return lines[byline_index - 1].text
     first_prose = next((i for i in range(len(lines)) if prose[i]), len(lines))
-    candidates = [line for i, line in enumerate(lines[:first_prose])
-                  if headline_like[i] and len(line.text.split()) >= 3]
-    return candidates[0].text if candidates else None
+    return next((line.text for i, line in enumerate(lines[:first_prose])
+                 if len(line.text.split()) >= 3 and headline_like(i)), None)
 
 
 def _find_body(lines: list[Line], prose: list[bool], title: str | None, byline_index: int | None) -> list[Line]:

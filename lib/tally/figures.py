@@ -107,7 +107,11 @@ def extract_figures(documents: pd.DataFrame) -> pd.DataFrame:
     from tally.claims import link_claims
 
     rows: list[dict[str, Any]] = []
-    for document in documents.to_dict("records"):
+    bare = documents.copy(deep=False)
+    # pandas deep-copies a table's attrs (load_sources keeps its problems there) for every column
+    # to_dict slices: once here, not once a column
+    bare.attrs = {}
+    for document in bare.to_dict("records"):
         rows.extend(figures_in_document(document))
     return link_claims(figures_frame(rows))
 
