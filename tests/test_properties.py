@@ -154,3 +154,20 @@ def test_a_day_in_iso_shape_reads_as_dateutil_reads_it(year, month, day):
     except (ValueError, OverflowError):
         expected = None
     assert parse_day(text) == expected
+
+
+QUALIFIER_PIECES = st.sampled_from([
+    "more", "than", "more than", "up", "to", "up to", "as", "many", "as many as", "no", "fewer", "less", "just",
+    "over", "well", "an", "estimated", "a", "further", "some", "about", "at", "least", "minimum", "just over",
+    "just under", "under", "4,000", "hundreds", "", " ", "\t",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(QUALIFIER_PIECES, st.text(max_size=4)), max_size=6).map(" ".join))
+def test_the_qualifier_of_an_expression_is_the_first_of_the_list_it_starts_with(text):
+    # _qualifier_of looks up the words before each space; it must give what trying every
+    # qualifier of the list (longest first) gives, on text as the reader lowers and spaces it.
+    from tally.quantities import _QUALIFIERS, _qualifier_of
+    lowered = " ".join(text.lower().split())
+    assert _qualifier_of(lowered) == next((q for q in _QUALIFIERS if lowered.startswith(q + " ")), None)

@@ -45,6 +45,8 @@ _UPPER = ("up to", "as many as", "as high as", "at most", "no more than", "not m
 _APPROX = ("about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated", "estimated",
            "close to", "only", "another", "a further", "an additional", "just", "perhaps", "possibly", "maybe", "at minimum")
 _QUALIFIERS = sorted(_LOWER + _UPPER + _APPROX, key=len, reverse=True)
+_QUALIFIER_SET = frozenset(_QUALIFIERS)
+_LONGEST_QUALIFIER = max(map(len, _QUALIFIERS))
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
@@ -108,7 +110,7 @@ class NotAQuantity(ValueError):
 
 def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
     """Bounds of one number expression (digits, number words or a vague word), and flags."""
-    phrase = re.sub(r"\s+", " ", words.strip().lower())
+    phrase = " ".join(words.lower().split())
     if phrase in VAGUE_BOUNDS:
         low, high = VAGUE_BOUNDS[phrase]
         return low, high, ("vague",)
@@ -121,7 +123,7 @@ def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
     spaced = _SPACED_GROUPS.fullmatch(phrase)
     if spaced:  # "10 000": the groups are read as if commas stood between them
         phrase = spaced.group(1).replace(" ", ",") + spaced.group(2)
-    digits = re.fullmatch(r"([\d.,]+)(?: ?(thousand|million|billion|k))?", phrase)
+    digits = _DIGITS_AND_SCALE.fullmatch(phrase)
     if digits:
         value, flags = _read_digits(digits.group(1), scaled=digits.group(2) is not None)
         if digits.group(2):
@@ -135,11 +137,15 @@ def read_number(words: str) -> tuple[int, int, tuple[str, ...]]:
     return value, value, ()
 
 
+_DIGITS_AND_SCALE = re.compile(r"([\d.,]+)(?: ?(thousand|million|billion|k))?")
 _SPACED_GROUPS = re.compile(r"(\d{1,3}(?: \d{3})+)((?: (?:thousand|million|billion))?)")
 
 
+_COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+")
+
+
 def _read_digits(text: str, scaled: bool) -> tuple[float, tuple[str, ...]]:
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+    if _COMMA_GROUPS.fullmatch(text):
         return float(text.replace(",", "")), ()
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and not scaled:
         return float(text.replace(".", "")), ("dot_thousands",)
@@ -177,8 +183,8 @@ def _read_quantity_uncached(expression: str) -> Quantity:
     match = QUANTITY.fullmatch(expression.strip())
     if match is None:
         raise NotAQuantity(expression)
-    lowered = re.sub(r"\s+", " ", expression.strip().lower())
-    qualifier = next((q for q in _QUALIFIERS if lowered.startswith(q + " ")), None)
+    lowered = " ".join(expression.lower().split())
+    qualifier = _qualifier_of(lowered)
     if lowered.startswith(">"):  # ">25,000": more than
         qualifier = "more than"
     first_low, first_high, flags = read_number(match.group("first"))
@@ -196,6 +202,18 @@ def _read_quantity_uncached(expression: str) -> Quantity:
     elif qualifier in _UPPER:
         low = None
     return Quantity(low, high, best_value(low, high), flags)
+
+
+def _qualifier_of(lowered: str) -> str | None:
+    """The longest qualifier (`_QUALIFIERS`) followed by a space that `lowered` starts with, if any:
+    its words before each space looked up, not every qualifier tried."""
+    found = None
+    position = lowered.find(" ")
+    while 0 < position <= _LONGEST_QUALIFIER:
+        if lowered[:position] in _QUALIFIER_SET:
+            found = lowered[:position]
+        position = lowered.find(" ", position + 1)
+    return found
 
 
 def best_value(low: int | None, high: int | None) -> int | None:
