@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -171,3 +173,28 @@ def test_the_qualifier_of_an_expression_is_the_first_of_the_list_it_starts_with(
     from tally.quantities import _QUALIFIERS, _qualifier_of
     lowered = " ".join(text.lower().split())
     assert _qualifier_of(lowered) == next((q for q in _QUALIFIERS if lowered.startswith(q + " ")), None)
+
+
+CASELESS_PIECES = st.sampled_from([
+    "killed", "KILLED", "Killing", "the", "at least", "left", "evacuation of", "spokesman", "Spokes", "Minister",
+    "in total", "So far", "has risen", "fighters", "Strength", "remain", "3,000", "12", "\u0130", "\u0131", "\u017f",
+    "\u212a", "K\u0131lled", "\u017fince", ",", ".", " ", "\u2014", "-",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(CASELESS_PIECES, st.text(max_size=4)), max_size=12).map(" ".join),
+       st.integers(min_value=0, max_value=60))
+def test_a_caseless_pattern_finds_what_the_case_insensitive_one_finds(text, pos):
+    # The folded search must give the case-insensitive pattern's own match, groups and all,
+    # odd-case characters included (those texts are searched as they are).
+    from tally.attribution import _ROLE_WORDS
+    from tally.categories import _OBJECT_VERBS, _STRENGTH_RIGHT
+    from tally.dates import _TOTAL_WORDS
+    for caseless in (_ROLE_WORDS, _OBJECT_VERBS, _STRENGTH_RIGHT, _TOTAL_WORDS):
+        plain = re.compile(caseless.pattern, re.I)
+        found, expected = caseless.search(text, pos), plain.search(text, pos)
+        assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
+        assert caseless.findall_folded(text) == [
+            item.lower() if isinstance(item, str) else tuple(part.lower() for part in item)
+            for item in plain.findall(text)]

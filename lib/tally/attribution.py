@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from tally.capture import parse_day
 from tally.lexicon import LEXICON
-from tally.sentences import fold_case, in_title_case, literal_alternation
+from tally.sentences import CaselessPattern, fold_case, in_title_case, literal_alternation
 
 # News organisations as articles name them, with the short name for the cited_outlet column
 # (data: lexicon/outlets.toml, extended by a user lexicon).
@@ -119,9 +119,9 @@ _PLURAL_SPEAKER = re.compile(
     r"\b(?:officials|sources|reports|estimates|commanders|officers|authorities|leaders|analysts|witnesses|"
     r"residents|activists|diplomats|experts|medics|doctors|observers|monitors|people|lawmakers|troops|drivers|"
     r"workers|survivors|volunteers|rescuers|refugees|evacuees|villagers|researchers|nurses|journalists|families)\b", re.I)
-_ROLE_WORDS = re.compile(
+_ROLE_WORDS = CaselessPattern(
     r"\b(spokes(?:man|woman|person)|official|commander|officer|minister|envoy|president|adviser|advisor|chief|"
-    r"leader|general|director|head|analyst|researcher|governor|mayor|ambassador|secretary)\b", re.I)
+    r"leader|general|director|head|analyst|researcher|governor|mayor|ambassador|secretary)\b")
 # "the Britain-based monitor", "the war monitor": a description, not a name (its words are lower
 # case, or compounds like "Britain-based"); these nouns refer back to the body quoted last.
 _BODY_DESCRIPTION = re.compile(r"(?i:the)\s+(?:(?:[a-z]+|[A-Z][\w.]*-(?:based|run|funded))\s+){0,3}(?P<noun>[a-z]+)")
@@ -368,10 +368,10 @@ class SpeechReader:
             name = _named_person(match.group())
             if name is None:
                 continue
-            roles = set(r.lower() for r in _ROLE_WORDS.findall(paragraph[max(0, match.start() - 40) : match.start()]))
+            roles = set(_ROLE_WORDS.findall_folded(paragraph[max(0, match.start() - 40) : match.start()]))
             appositive = _APPOSITIVE_ROLE.match(paragraph, match.end())
             if appositive:
-                roles |= set(r.lower() for r in _ROLE_WORDS.findall(appositive.group("role")))
+                roles |= set(_ROLE_WORDS.findall_folded(appositive.group("role")))
             self.people.setdefault(name, set()).update(roles)
             self.people[name] = self.people.pop(name)  # most recently named last
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tally.lexicon import LEXICON
-from tally.sentences import fold_case, in_title_case, literal_alternation
+from tally.sentences import CaselessPattern, fold_case, in_title_case, literal_alternation
 
 CATEGORIES = ("evacuated", "surrendered", "killed", "wounded", "rescued", "remaining", "strength")
 OTHER = "other"
@@ -150,14 +150,14 @@ _TRIGGER = re.compile(
 )
 _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
 # Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
-_OBJECT_VERBS = re.compile(
+_OBJECT_VERBS = CaselessPattern(
     r"\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing)?|slaughter(?:ed|ing)?|evacuat(?:e|ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
     r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release|killing|killings|"
     r"wounding|injuring|evacuation) of|"
     r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|losing|detain(?:ed|ing)|arrest(?:ed|ing)|"
     r"transport(?:ed|ing)|airlift(?:ed|ing)|flew out|fl(?:ew|own) out|ferr(?:ied|ying)|bus(?:s)?ed|truck(?:ed|ing))\s+"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
-    r"roughly|over|up to)\s+){0,2}\W*$", re.I)
+    r"roughly|over|up to)\s+){0,2}\W*$")
 _OBJECT_REACH = 80  # characters before a number that hold its verb and determiners ("claimed the lives of at least")
 _OBJECT_CATEGORY = (
     ("killed", re.compile(r"kill|murder|slaughter|execut|deaths|lives|bodies|corpses|remains", re.I)),
@@ -239,7 +239,7 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
 
 _EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu|escap", re.I)
 _BESIEGED_VERB = re.compile(r"besieged|trapped|encircled|surrounded|holed", re.I)
-_STRENGTH_RIGHT = re.compile("|".join(_TRIGGERS["strength"]), re.I)
+_STRENGTH_RIGHT = CaselessPattern("|".join(_TRIGGERS["strength"]))
 
 
 def _strength_cue(window: str) -> int | None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from dateutil import parser as date_parser
 
-from tally.sentences import fold_case, words_of
+from tally.sentences import CaselessPattern, fold_case, words_of
 
 # Patterns are written in lower case and searched in case-folded text (see `fold_case`).
 _MONTH_NAMES = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -331,12 +331,12 @@ PERIOD_CURRENT = "current"  # how many there are on its day: "5,000 remain", "th
 PERIOD_UNKNOWN = "unknown"  # no day and no words saying it is a total
 PERIODS = (PERIOD_TOTAL, PERIOD_DAY, PERIOD_CURRENT, PERIOD_UNKNOWN)
 # Words beside a figure that make it a total since some start.
-_TOTAL_WORDS = re.compile(
+_TOTAL_WORDS = CaselessPattern(
     r"\b(?:in\s+total|a\s+total\s+of|total(?:l?ing|s|led|ed)?|(?:death|casualty|civilian)\s+tolls?|tolls?|tally|"
     r"cumulative(?:ly)?|altogether|overall|so\s+far|to\s+date|thus\s+far|until\s+now|up\s+to\s+now|in\s+all|"
     r"since|as\s+of|in\s+the\s+(?:past|last)|over\s+the\s+(?:past|last)|between\s+\d{1,2}\s+\w+\s+and|"
     r"between\s+\w+\.?\s+\d{1,2}\s+and|(?:have|has)\s+(?:\w+\s+){0,2}(?:been|fled|died|risen|reached|climbed|"
-    r"grown|passed|surpassed|topped))\b", re.I)  # not "has left": "has left behind mines"
+    r"grown|passed|surpassed|topped))\b")  # not "has left": "has left behind mines"
 # "since 10 March", "between 10 March and 23 March", "from 1 March to": where a sentence starts its period
 _PERIOD_FROM = re.compile(rf"\b(?:since|between|from)\s+(?:the\s+)?(?P<day>{_DAY})")
 _TOTAL_BASES = ("period", BASIS_NARRATIVE_PERIOD, "present perfect")

@@ -107,6 +107,44 @@ def fold_case(text: str) -> str:
     return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
 
 
+# Characters that re.IGNORECASE matches to an ASCII letter of another case though their own lower
+# case is not that letter (long s, Kelvin sign, dotless i, dotted capital I): folded text cannot
+# stand in for them.
+_ODD_CASE = re.compile("[\u017f\u212a\u0131\u0130]")
+
+
+class CaselessPattern:
+    """A case-insensitive regular expression searched in case-folded text (`fold_case`), where the
+    engine can skip branches by their first letter; the match it returns is the case-insensitive
+    pattern's own, made at the place found, on the original text (so its groups keep their case).
+
+    `pattern` must be written in lower case (escapes such as \\W aside) with no inline flags.
+    Text holding one of the odd-case characters is searched as it is, case-insensitively."""
+
+    def __init__(self, pattern: str) -> None:
+        letters = re.sub(r"\\[A-Za-z]", "", pattern)
+        if letters != letters.lower() or "(?" in letters.replace("(?:", "").replace("(?=", "").replace(
+                "(?!", "").replace("(?<=", "").replace("(?<!", "").replace("(?P", ""):
+            raise ValueError(f"a caseless pattern is written in lower case with no inline flags: {pattern!r}")
+        self.pattern = pattern
+        self.caseless = re.compile(pattern, re.IGNORECASE)
+        self.folded = re.compile(pattern)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else endpos
+        if _ODD_CASE.search(text):
+            return self.caseless.search(text, pos, end)
+        found = self.folded.search(fold_case(text), pos, end)
+        return self.caseless.match(text, found.start(), end) if found else None
+
+    def findall_folded(self, text: str) -> list[Any]:
+        """What `findall` of the case-insensitive pattern finds, in lower case."""
+        if _ODD_CASE.search(text):
+            return [found.lower() if isinstance(found, str) else tuple(part.lower() for part in found)
+                    for found in self.caseless.findall(text)]
+        return self.folded.findall(fold_case(text))
+
+
 def literal_alternation(phrases: Sequence[str]) -> str:
     """A regular expression matching exactly what `"|".join(map(re.escape, phrases))` matches, tried
     in the same order, with the phrases that share a first character under one branch
