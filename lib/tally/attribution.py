@@ -298,7 +298,7 @@ class SpeechReader:
 
     def _resolve(self, who: str) -> tuple[str | None, str]:
         """Who a speaker phrase means: a pronoun, a role, a short name, a full name, a body or an outlet."""
-        who = _speaker_behind(_noun_phrase_of(re.sub(r"\s+", " ", who).strip(" ,")))
+        who = _speaker_words(who)
         if not who:
             return None, "none"
         lowered = who.lower().removeprefix("the ")
@@ -328,11 +328,7 @@ class SpeechReader:
                     return person, "person"
         if len(who.split()) > (16 if "(" in who else 12):  # "a spokeswoman for the UN High Commissioner for Refugees"
             return None, "none"
-        cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
-        cleaned = re.sub(r"\s+(?:issued|published|released|cited|quoted)\b.*$", "", cleaned)
-        named = _NAMED_AFTER_DESCRIPTION.search(cleaned)
-        if named:  # "the Syrian state news agency SANA": the name, not its description
-            cleaned = named.group(1)
+        cleaned = _body_words(who)
         body = self._body_meant(cleaned, who)
         if not body or not (body[:1].isupper() or _SPEAKER_NOUNS.search(body)):
             return None, "none"
@@ -470,6 +466,26 @@ _WHEN_AT_END = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night))?\s*$", re.I)
 
 
+@lru_cache(maxsize=4096)  # a story's speakers come back paragraph after paragraph ("he said")
+def _speaker_words(who: str) -> str:
+    """The words of a speaker phrase that name the speaker: spaces made single, the noun phrase
+    (`_noun_phrase_of`), what they published or when they spoke left out (`_speaker_behind`)."""
+    return _speaker_behind(_noun_phrase_of(" ".join(who.split()).strip(" ,")))
+
+
+@lru_cache(maxsize=4096)
+def _body_words(who: str) -> str:
+    """The name of the body a speaker phrase names: leading words such as "the" dropped, its acronym
+    preferred, and a name after its description ("the Syrian state news agency SANA")."""
+    cleaned = _prefer_acronym(_LEADING_NOISE.sub("", who))
+    cleaned = _PUBLISHED_AFTER.sub("", cleaned)
+    named = _NAMED_AFTER_DESCRIPTION.search(cleaned)
+    return named.group(1) if named else cleaned  # the name, not its description
+
+
+_PUBLISHED_AFTER = re.compile(r"\s+(?:issued|published|released|cited|quoted)\b.*$")
+
+
 def _speaker_behind(who: str) -> str:
     """The speaker a phrase names behind what it published or how it spoke, without when it spoke."""
     if " " in who and who[who.rfind(" ") + 1 :].lower() in _WHEN_WORDS:  # a cheap test before the search
@@ -522,6 +538,7 @@ def _clause_start(window: str) -> int:
 _OF_BEFORE = re.compile(r"\bof(?:\s+the)?\s*$", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _person_name(who: str) -> str | None:
     """The person's name in a speaker phrase ('SDF spokesman Mustafa Bali' -> 'Mustafa Bali')."""
     stripped = _TITLES.sub("", who.strip())
