@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from tally.categories import CATEGORIES, OTHER
 from tally.infobox import infobox_figures
 from tally.infobox import result_lines as infobox_result_lines
 from tally.quantities import NotAQuantity, quantity_spans, read_quantity
-from tally.capture import split_lines
+from tally.capture import Line, split_lines
 from tally.sentences import Paragraph, paragraphs, words_of
 
 _NULLABLE_INT = {"dtype": "Int64", "nullable": True}
@@ -198,6 +199,11 @@ class _StoryReader:
         attributable = _STATEMENT_BY.match(str(self.metadata.get("title") or ""))
         self.statement_by = self.speech.speaker_named(attributable.group("who")) if attributable else None
 
+    @cached_property
+    def front_lines(self) -> list[Line]:
+        """The lines above the body (headline, infobox), split once for the readers of each."""
+        return split_lines(self.text[: self.body_start])
+
     def paragraphs(self) -> list[Paragraph]:
         return paragraphs(self.text, self.body_start, self.body_end)
 
@@ -210,7 +216,7 @@ class _StoryReader:
             "date": None, "date_text": "", "date_basis": BASIS_INFOBOX, "attribution": found.attribution,
             "cited_outlet": None, "category_text": found.category_text, "sentence": found.line, "paragraph": -1,
             "flags": ";".join(dict.fromkeys(found.flags)), "claim_id": "", **self.metadata,
-        } for found in infobox_figures(self.text, self.body_start)]
+        } for found in infobox_figures(self.text, self.body_start, self.front_lines)]
 
     def result_lines(self) -> list[dict[str, Any]]:
         """The figures of an infobox's sentences above the body (its "Result" bullets)."""
@@ -218,7 +224,7 @@ class _StoryReader:
         if "•" not in front and "*" not in front:
             return []  # no bullets above the body: most pages
         rows = []
-        for start, end in infobox_result_lines(self.text, self.body_start):
+        for start, end in infobox_result_lines(self.text, self.body_start, self.front_lines):
             line = self.text[start:end]
             rows.extend(self.read(Paragraph(-1, start, end, line, words_of(line))))
         self.last_figure = None
@@ -234,7 +240,7 @@ class _StoryReader:
             return []
         rows: list[dict[str, Any]] = []
         wanted = " ".join(str(title).split()).lower()
-        for line in split_lines(self.text[: self.body_start]):
+        for line in self.front_lines:
             if " ".join(line.text.split()).lower() != wanted:
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from tally import dates
 from tally.attribution import known_body_label
-from tally.capture import split_lines
+from tally.capture import Line, split_lines
 from tally.categories import OTHER, find_triggers
 from tally.lexicon import LEXICON
 from tally.quantities import NotAQuantity, Quantity, quantity_spans, read_quantity
@@ -95,14 +95,15 @@ class InfoboxFigure:
     line: str
 
 
-def infobox_figures(text: str, end: int) -> list[InfoboxFigure]:
-    """The figures of the infobox in `text[:end]` (the page above its article body)."""
+def infobox_figures(text: str, end: int, lines: list[Line] | None = None) -> list[InfoboxFigure]:
+    """The figures of the infobox in `text[:end]` (the page above its article body); `lines`, when
+    given, are `split_lines(text[:end])`, which the caller may have already."""
     if not _might_hold_an_infobox(text[:end]):
         return []
     figures: list[InfoboxFigure] = []
     section: str | None = None
     carried: str | None = None  # the credit of a label line ("US estimate:") over the lines under it
-    for line in split_lines(text[:end]):
+    for line in split_lines(text[:end]) if lines is None else lines:
         heading = _SECTION_HEADING.fullmatch(line.text)
         if heading:
             section, carried = _section_of(heading.group("label")), None
@@ -137,19 +138,20 @@ def infobox_figures(text: str, end: int) -> list[InfoboxFigure]:
 _BULLET = re.compile(r"\s*[•*]\s+\S")
 
 
-def result_lines(text: str, end: int) -> list[tuple[int, int]]:
+def result_lines(text: str, end: int, lines: list[Line] | None = None) -> list[tuple[int, int]]:
     """Bullet lines of an infobox that are sentences, outside its strength and losses ("• ISIL captured
     the town and executed thousands of its men", "• Forces evacuate most of the 50,000 people trapped on
-    the mountain"): (start, end) offsets, to be read as the body's sentences are."""
-    lines = []
+    the mountain"): (start, end) offsets, to be read as the body's sentences are (`lines` as for
+    `infobox_figures`)."""
+    found = []
     section: str | None = None
-    for line in split_lines(text[:end]):
+    for line in split_lines(text[:end]) if lines is None else lines:
         heading = _SECTION_HEADING.fullmatch(line.text)
         if heading:
             section = _section_of(heading.group("label"))
         elif section is None and _BULLET.match(line.text) and len(line.text.split()) >= 7:
-            lines.append((line.start, line.end))
-    return lines
+            found.append((line.start, line.end))
+    return found
 
 
 _INFOBOX_WORDS = re.compile(r"strength|casualties|losses", re.I)
