@@ -198,3 +198,15 @@ def test_a_caseless_pattern_finds_what_the_case_insensitive_one_finds(text, pos)
         assert caseless.findall_folded(text) == [
             item.lower() if isinstance(item, str) else tuple(part.lower() for part in item)
             for item in plain.findall(text)]
+
+
+def test_a_caseless_pattern_must_be_written_in_lower_case_without_inline_flags():
+    from tally.sentences import CaselessPattern
+    assert CaselessPattern(r"(?P<verb>said)\W+\d").search("He SAID: 30").group("verb") == "SAID"
+    for written in (r"[A-Z]\w+ said", r"(?i:said)", r"(?-i:Said)"):
+        try:
+            CaselessPattern(written)
+        except ValueError as error:
+            assert "lower case" in str(error)
+        else:
+            raise AssertionError(f"{written!r} was taken")

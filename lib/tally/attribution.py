@@ -361,7 +361,7 @@ class SpeechReader:
         """Remember named people and the role words around them ('SDF spokesman Mustafa Bali',
         'Mustafa Bali, a spokesman for the SDF')."""
         for match in _NAME.finditer(paragraph):
-            name = _named_person(match.group())
+            name = _capitalised_person_name(match.group())
             if name is None:
                 continue
             roles = set(_ROLE_WORDS.findall_folded(paragraph[max(0, match.start() - 40) : match.start()]))
@@ -563,7 +563,7 @@ _ORGANISATION_WORDS = re.compile(
 
 
 @lru_cache(maxsize=8192)  # a story names the same people and bodies paragraph after paragraph
-def _named_person(capitalised: str) -> str | None:
+def _capitalised_person_name(capitalised: str) -> str | None:
     """The person's name capitalised words (as `_NAME` finds them) give, titles dropped; None for a
     single word or a body's name."""
     name = _TITLES.sub("", capitalised)

@@ -45,9 +45,10 @@ _FURNITURE_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 _FURNITURE_SEARCHES = tuple((needs, re.compile(pattern, re.IGNORECASE)) for needs, pattern in _FURNITURE_KINDS)
 _FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in _FURNITURE_KINDS), re.IGNORECASE)
-# Letters that re.IGNORECASE takes for an ASCII letter though lower() keeps them apart ("ſ" is "s"):
-# a line holding one is searched whole.
-_ODD_CASE = re.compile("[\u017f\u212a\u0131\u0130]")
+# Letters that re.IGNORECASE takes for an ASCII letter though lower() keeps them apart ("ſ" is "s",
+# also the Kelvin sign, dotless i, dotted capital I): a search that stands in lower-cased text for a
+# case-insensitive one cannot be used on text holding one (here: a line is searched whole).
+ODD_CASE = re.compile("[\u017f\u212a\u0131\u0130]")
 # Every furniture pattern above holds one of these words or stems; a line without them is not furniture.
 _FURNITURE_WORDS = frozenset(
     "subscribe newsletter mailing sign comment comments commenting share follow advertisement read click reserved "
@@ -133,7 +134,7 @@ def _short_line_is_furniture(line: str) -> bool:
     if (_FURNITURE_WORDS.isdisjoint(_LOWER_WORD.findall(lowered)) and not any(s in lowered for s in _FURNITURE_STEMS)
             and not line.endswith("]")):
         return False  # none of the words any furniture pattern needs: skip the costly search
-    if _ODD_CASE.search(line):
+    if ODD_CASE.search(line):
         return bool(_FURNITURE.search(line))
     return any(pattern.search(line) for needs, pattern in _FURNITURE_SEARCHES if any(text in lowered for text in needs))
 

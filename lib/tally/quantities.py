@@ -142,14 +142,16 @@ _SPACED_GROUPS = re.compile(r"(\d{1,3}(?: \d{3})+)((?: (?:thousand|million|billi
 
 
 _COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+")
+_DOT_GROUPS = re.compile(r"\d{1,3}(\.\d{3})+")
+_SHORT_LAST_GROUP = re.compile(r"(\d+),(\d{1,2})")
 
 
 def _read_digits(text: str, scaled: bool) -> tuple[float, tuple[str, ...]]:
     if _COMMA_GROUPS.fullmatch(text):
         return float(text.replace(",", "")), ()
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text) and not scaled:
+    if _DOT_GROUPS.fullmatch(text) and not scaled:
         return float(text.replace(".", "")), ("dot_thousands",)
-    malformed = re.fullmatch(r"(\d+),(\d{1,2})", text)
+    malformed = _SHORT_LAST_GROUP.fullmatch(text)
     if malformed:
         # A comma group that is too short is a thousands group missing digits: "20,00" -> 20,000.
         return float(malformed.group(1)) * 1000, ("malformed_number",)

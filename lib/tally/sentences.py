@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from tally.capture import is_furniture, split_lines
+from tally.capture import ODD_CASE, is_furniture, split_lines
 
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "gen", "col", "lt", "sgt", "maj", "capt", "cmdr", "adm", "gov", "sen", "rep",
@@ -107,10 +107,8 @@ def fold_case(text: str) -> str:
     return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
 
 
-# Characters that re.IGNORECASE matches to an ASCII letter of another case though their own lower
-# case is not that letter (long s, Kelvin sign, dotless i, dotted capital I): folded text cannot
-# stand in for them.
-_ODD_CASE = re.compile("[\u017f\u212a\u0131\u0130]")
+_ESCAPES_AND_GROUP_NAMES = re.compile(r"\\[A-Za-z]|\(\?P<\w+>|\(\?P=\w+\)")
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
 
 
 class CaselessPattern:
@@ -119,12 +117,12 @@ class CaselessPattern:
     pattern's own, made at the place found, on the original text (so its groups keep their case).
 
     `pattern` must be written in lower case (escapes such as \\W aside) with no inline flags.
-    Text holding one of the odd-case characters is searched as it is, case-insensitively."""
+    Text holding one of the odd-case characters (`capture.ODD_CASE`) is searched as it is,
+    case-insensitively."""
 
     def __init__(self, pattern: str) -> None:
-        letters = re.sub(r"\\[A-Za-z]", "", pattern)
-        if letters != letters.lower() or "(?" in letters.replace("(?:", "").replace("(?=", "").replace(
-                "(?!", "").replace("(?<=", "").replace("(?<!", "").replace("(?P", ""):
+        bare = _ESCAPES_AND_GROUP_NAMES.sub("", pattern)
+        if bare != bare.lower() or _INLINE_FLAGS.search(bare):
             raise ValueError(f"a caseless pattern is written in lower case with no inline flags: {pattern!r}")
         self.pattern = pattern
         self.caseless = re.compile(pattern, re.IGNORECASE)
@@ -132,14 +130,14 @@ class CaselessPattern:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
-        if _ODD_CASE.search(text):
+        if ODD_CASE.search(text):
             return self.caseless.search(text, pos, end)
         found = self.folded.search(fold_case(text), pos, end)
         return self.caseless.match(text, found.start(), end) if found else None
 
     def findall_folded(self, text: str) -> list[Any]:
         """What `findall` of the case-insensitive pattern finds, in lower case."""
-        if _ODD_CASE.search(text):
+        if ODD_CASE.search(text):
             return [found.lower() if isinstance(found, str) else tuple(part.lower() for part in found)
                     for found in self.caseless.findall(text)]
         return self.folded.findall(fold_case(text))
