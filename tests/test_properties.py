@@ -210,3 +210,39 @@ def test_a_caseless_pattern_must_be_written_in_lower_case_without_inline_flags()
             assert "lower case" in str(error)
         else:
             raise AssertionError(f"{written!r} was taken")
+
+
+TRIGGER_PIECES = st.sampled_from([
+    "killed", "Killed", "were killed", "died", "fled", "left Baghuz", "left the", "have left", "left.", "still inside",
+    "remain", "surrendered", "gave themselves up", "evacuated", "out of", "wounded", "at large", "-", "'", "’", "_",
+    "3,000", "people", ",", ".", " ", "\n", "(", ")", "\u0130", "\u0131",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(TRIGGER_PIECES, st.text(max_size=4)), max_size=12).map(lambda pieces: "".join(pieces)))
+def test_the_trigger_search_tried_only_at_word_starts_finds_what_the_plain_search_finds(text):
+    # _TRIGGER is tried only where a word starts (every trigger begins with a letter); it must
+    # find what the same alternation after a plain word boundary finds.
+    from tally.categories import _TRIGGER, _TRIGGER_FOLDED, _TRIGGERS, _branch
+    assert all(re.match(r"(?:\(\?:)*\w", _branch(pattern)) for patterns in _TRIGGERS.values() for pattern in patterns)
+    alternation = "|".join(f"(?P<{category}>" + "|".join(_branch(pattern) for pattern in patterns) + ")"
+                           for category, patterns in _TRIGGERS.items())
+    for pattern in (_TRIGGER, _TRIGGER_FOLDED):
+        plain = re.compile(rf"\b(?:{alternation})", pattern.flags)
+        assert [(m.lastgroup, m.span()) for m in pattern.finditer(text)] == \
+            [(m.lastgroup, m.span()) for m in plain.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="()a ,", max_size=30))
+def test_a_position_inside_brackets_is_what_counting_them_gives(value):
+    # _inside_brackets keeps the depth only where it changes; it must agree with counting the
+    # brackets character by character (a stray ")" closes none).
+    from tally.infobox import _inside_brackets
+    inside = _inside_brackets(value)
+    depth = 0
+    for position, character in enumerate(value):
+        depth += character == "("
+        depth -= character == ")" and depth > 0
+        assert inside(position) == (depth > 0)

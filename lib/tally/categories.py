@@ -143,8 +143,9 @@ def _branch(pattern: str) -> str:
 
 # One group per category, in the order above, under a single leading word boundary: with a
 # boundary inside each of seventy branches, the engine tried every branch at every character.
+# Every trigger begins with a letter, so only a word's start is tried, not its end (`\b(?=\w)`).
 _TRIGGER = re.compile(
-    r"\b(?:" + "|".join(f"(?P<{category}>" + "|".join(_branch(p) for p in patterns) + ")"
+    r"\b(?=\w)(?:" + "|".join(f"(?P<{category}>" + "|".join(_branch(p) for p in patterns) + ")"
                         for category, patterns in _TRIGGERS.items()) + ")",
     re.I,
 )

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -66,30 +67,35 @@ class ClaimLinker:
 
     def link(self, figures: pd.DataFrame) -> pd.DataFrame:
         """A copy of `figures` with `claim_id` filled in, continuing from the tables linked before."""
-        columns = [figures[name].tolist() for name in ("category", "unit", "low", "high", "group", "date",
-                                                        "source", "start")]
-        days = _iso_days(figures["date"])
+        columns = ([_plain_values(figures[name]) for name in ("category", "unit")]
+                   + [[_bound(value) for value in figures[name].tolist()] for name in ("low", "high")]
+                   + [_plain_values(figures[name]) for name in ("group", "source", "start")])
         rows = []
-        for category, unit, low, high, group, date, source, start, day in zip(*columns, days):
-            key = (category, unit, _bound(low), _bound(high))
-            date = None if pd.isna(date) else date
-            day = day or "undated"
-            amount = "\x1f".join(str(part) for part in key)
-            words = sorted(_group_words(group))
+        for category, unit, low, high, group, source, start, day in zip(*columns, _iso_days(figures["date"])):
+            key = (category, unit, low, high)
+            amount = f"{category}\x1f{unit}\x1f{low}\x1f{high}"
+            words = _sorted_group_words(group)
             # Where this figure looks for an earlier one, and where it is filed for later ones.
-            if date is None:
-                looks = [_slot("any", amount, word) for word in words]
+            anyday = [_slot("any", amount, word) for word in words]
+            if day is None:
+                looks = anyday
+                files = [_slot("day", amount, "undated", word) for word in words] + anyday
             else:
-                looks = [_slot("day", amount, seen, word) for word in words for seen in (day, "undated")]
-            files = ([_slot("day", amount, day, word) for word in words]
-                     + [_slot("any", amount, word) for word in words])
-            rows.append((key, date, source, start, looks, files))
+                on_day = [_slot("day", amount, day, word) for word in words]
+                looks = [slot for pair in zip(on_day, [_slot("day", amount, "undated", word) for word in words])
+                         for slot in pair]
+                files = on_day + anyday
+            rows.append((key, day, source, start, looks, files))
         earlier = self.index.lookup({slot for row in rows for slot in row[4]})
         claim_ids, new_entries = [], {}
         position = self.index.size
-        for key, date, source, start, looks, files in rows:
-            hits = [entry for entry in (new_entries.get(slot) or earlier.get(slot) for slot in looks) if entry]
-            claim = min(hits)[1] if hits else _claim_name(key, date, source, start)
+        for key, day, source, start, looks, files in rows:
+            first = None  # the earliest figure filed where this one looks
+            for slot in looks:
+                entry = new_entries.get(slot) or earlier.get(slot)
+                if entry and (first is None or entry < first):
+                    first = entry
+            claim = first[1] if first else _claim_name(key, day, source, start)
             for slot in files:
                 if slot not in earlier and slot not in new_entries:
                     new_entries[slot] = (position, claim)
@@ -99,6 +105,19 @@ class ClaimLinker:
         linked = figures.copy()
         linked["claim_id"] = pd.Series(claim_ids, index=figures.index, dtype=object)
         return linked
+
+
+def _plain_values(values: pd.Series) -> list:
+    """A column's values as Python objects, None for a missing one (pandas' NA, NaN or NaT)."""
+    listed = values.tolist()
+    if values.hasnans:
+        return [None if pd.isna(value) else value for value in listed]
+    return listed
+
+
+@lru_cache(maxsize=1 << 12)
+def _sorted_group_words(group: str) -> list[str]:
+    return sorted(_group_words(group))
 
 
 def _iso_days(values: pd.Series) -> list[str | None]:
@@ -240,10 +259,10 @@ def _bound(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def _claim_name(key: tuple, date, source: str, start: int) -> str:
+def _claim_name(key: tuple, day: str | None, source: str, start: int) -> str:
     category, unit, low, high = key
     amount = f"{low if low is not None else ''}-{high if high is not None else ''}"
-    day = date.strftime("%Y-%m-%d") if date is not None else "undated"
+    day = day or "undated"
     digest = hashlib.sha1(f"{source}:{start}".encode()).hexdigest()[:6]
     return f"{category}:{amount}:{day}:{digest}"
 

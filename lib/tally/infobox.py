@@ -21,7 +21,9 @@ claim)", "(U.N. report)") or the last credit label before it.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tally import dates
@@ -274,13 +276,13 @@ def _count_spans(value: str) -> list[tuple[int, int]]:
 def _items(value: str, carried: str | None) -> list[_Item]:
     """The items of a value, each with the credit label standing before it ("Ukrainian claim:, 10,000
     killed"); a label's credit holds until the next label."""
-    depth_at = _bracket_depths(value)
+    inside = _inside_brackets(value)
     labels = _label_patterns(value)
-    marks = [(m.start(), m.end(), None, False) for m in _ITEM_CUT.finditer(value) if not depth_at[m.start()]]
+    marks = [(m.start(), m.end(), None, False) for m in _ITEM_CUT.finditer(value) if not inside(m.start())]
     marks += [(m.start("who"), m.end(), _credit_label(m.group("who"), m.group("word")), True)
-              for m in (_CREDIT_LABEL.finditer(value) if _CREDIT_LABEL in labels else ()) if not depth_at[m.start()]]
+              for m in (_CREDIT_LABEL.finditer(value) if _CREDIT_LABEL in labels else ()) if not inside(m.start())]
     marks += [(m.start("who"), m.end(), _credit_label(m.group("who"), None), True)
-              for m in (_PER_LABEL.finditer(value) if _PER_LABEL in labels else ()) if not depth_at[m.start()]]
+              for m in (_PER_LABEL.finditer(value) if _PER_LABEL in labels else ()) if not inside(m.start())]
     items = []
     item_start, credit = 0, carried
     for mark_start, mark_end, label, is_label in sorted(marks):
@@ -295,17 +297,32 @@ def _items(value: str, carried: str | None) -> list[_Item]:
     return items
 
 
-def _bracket_depths(value: str) -> list[int]:
-    """How many round brackets are open at each character of `value` (a stray ")" closes none)."""
+def _inside_brackets(value: str) -> Callable[[int], bool]:
+    """Whether the character at a position of `value` stands inside round brackets (a stray ")"
+    closes none). Asked at a few places of a value: the depth is kept only where it changes."""
     if "(" not in value:
-        return [0] * len(value)
-    depth_at = []
+        return lambda position: False
+    changes: list[int] = []  # where the depth changes
+    depths: list[int] = []  # the depth from there on
     depth = 0
-    for character in value:
-        depth += character == "("
-        depth -= character == ")" and depth > 0
-        depth_at.append(depth)
-    return depth_at
+    for bracket in _ROUND_BRACKET.finditer(value):
+        if bracket.group() == "(":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            continue
+        changes.append(bracket.start())
+        depths.append(depth)
+
+    def inside(position: int) -> bool:
+        changed = bisect.bisect_right(changes, position)
+        return bool(changed) and depths[changed - 1] > 0
+
+    return inside
+
+
+_ROUND_BRACKET = re.compile(r"[()]")
 
 
 def _bracket_credit(value: str, bracket: tuple[int, int] | None, item: _Item) -> str | None:
