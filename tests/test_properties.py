@@ -246,3 +246,43 @@ def test_a_position_inside_brackets_is_what_counting_them_gives(value):
         depth += character == "("
         depth -= character == ")" and depth > 0
         assert inside(position) == (depth > 0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["UN", "Says", "says", "the", "The", "of", "300", "Fled", "fled", "a", "İ", "ı", "-",
+                                 "Town", "town", "“Quote”", "and"]), max_size=14).map(" ".join))
+def test_title_case_stopping_early_is_what_counting_every_word_gives(text):
+    # in_title_case stops at the first lower-case word too many; it must agree with counting them all.
+    from tally.sentences import _SMALL_WORDS, in_title_case
+    words = [word for word in text.split() if word[:1].isalpha() and word.lower() not in _SMALL_WORDS]
+    assert in_title_case(text) == (len(words) >= 3 and sum(word[:1].islower() for word in words) <= len(words) // 5)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.sampled_from(["-", "'", "12", "2019", "2019-03-12", "last week", "the day before",
+                                                    "in early March", "since the offensive began on 4 March"]),
+                          st.text(max_size=4)), max_size=14).map("".join))
+def test_the_time_search_tried_only_at_word_starts_finds_what_the_plain_search_finds(text):
+    # The time-expression pattern is tried only where a word starts (every kind begins with a
+    # letter or digit); it must find what the same alternation after a plain word boundary finds.
+    from tally.dates import _KINDS, _pattern_for
+    from tally.sentences import fold_case
+    kinds = tuple(range(len(_KINDS)))
+    plain = re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{_KINDS[i].pattern})" for i in kinds) + ")")
+    folded = fold_case(text)
+    assert [(m.lastgroup, m.span()) for m in _pattern_for(kinds).finditer(folded)] == \
+        [(m.lastgroup, m.span()) for m in plain.finditer(folded)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["which", "that", "and that", "said", "The", "UN", "SDF.", "U.S.", " ", "  ", ",", ";",
+                                 ":", "“", "(OCHA)", "(", " - ", " -- ", "-", ".", "x.", "as", "while", "\u0130", "who"]),
+                max_size=16).map("".join))
+def test_a_clause_start_searched_after_the_last_punctuation_is_what_the_whole_search_finds(window):
+    # _clause_start looks for clause words only after the last clause punctuation; it must give
+    # what searching the whole window for both gives.
+    from tally.attribution import _CLAUSE_PUNCTUATION, _CLAUSE_WORD, _clause_start
+    from tally.sentences import fold_case
+    ends = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(window)] + [
+        m.end() for m in _CLAUSE_WORD.finditer(fold_case(window))]
+    assert _clause_start(window) == max(ends, default=0)

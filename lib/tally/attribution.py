@@ -530,8 +530,9 @@ def _clause_start(window: str) -> int:
     start = 0
     for match in _CLAUSE_PUNCTUATION.finditer(window):
         start = match.end()
-    for match in _CLAUSE_WORD.finditer(fold_case(window)):
-        start = max(start, match.end())
+    # A clause word before the last punctuation ends before it does: search only after it.
+    for match in _CLAUSE_WORD.finditer(fold_case(window), start):
+        start = match.end()
     return start
 
 

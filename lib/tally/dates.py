@@ -110,8 +110,9 @@ def _possible_kinds(words: frozenset[str]) -> tuple[int, ...]:
 def _pattern_for(kinds: tuple[int, ...]) -> re.Pattern:
     """One alternation of the given kinds, in their order, under a single leading word boundary
     (a boundary inside every branch makes the engine try each branch at every character),
-    for case-folded text."""
-    return re.compile(r"\b(?:" + "|".join(f"(?P<k{i}>{_KINDS[i].pattern})" for i in kinds) + ")")
+    for case-folded text. Every kind begins with a letter or digit, so only a word's start is
+    tried, not its end (a boundary with a word character after it)."""
+    return re.compile(r"\b(?=\w)(?:" + "|".join(f"(?P<k{i}>{_KINDS[i].pattern})" for i in kinds) + ")")
 
 
 BASIS_STATED = "stated date"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -178,10 +179,23 @@ def literal_alternation(phrases: Sequence[str]) -> str:
 _SMALL_WORDS = frozenset("a an the of in on at to for and or but by from with as into near after".split())
 
 
+@lru_cache(maxsize=256)  # asked of a paragraph once for each capitalised verb in it
 def in_title_case(text: str) -> bool:
     """Whether `text` is written as a headline, its words capitalised ("UN Says 300 Fled Example Town")."""
-    words = [word for word in text.split() if word[:1].isalpha() and word.lower() not in _SMALL_WORDS]
-    return len(words) >= 3 and sum(word[:1].islower() for word in words) <= len(words) // 5
+    words = text.split()
+    # A headline has at most a fifth of its counted words in lower case, and it counts no more
+    # words than it has: prose is known for what it is a few words in.
+    most = len(words) // 5
+    counted = lower = 0
+    for word in words:
+        first = word[:1]
+        if first.isalpha() and word.lower() not in _SMALL_WORDS:
+            counted += 1
+            if first.islower():
+                lower += 1
+                if lower > most:
+                    return False
+    return counted >= 3 and lower <= counted // 5
 
 
 def words_of(text: str) -> frozenset[str]:
