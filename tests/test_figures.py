@@ -615,3 +615,31 @@ def test_every_name_of_a_known_body_gets_the_same_label():
     from tally.attribution import known_body_label
     assert known_body_label("Doctors Without Borders") == known_body_label("MSF") == "Medecins Sans Frontieres (MSF)"
     assert known_body_label("the UN High Commissioner for Refugees") == known_body_label("UNHCR")
+
+
+def test_periods_found_from_rows_are_those_found_from_a_table():
+    # figures_frame finds the periods of rows it is given before building the table, and those of a
+    # table (read from a file) column-wise: both must give the same periods and the same table.
+    from tally.figures import BASIS_INFOBOX, figures_frame
+    common = {"source": "a.txt", "group": "people", "unit": "people", "flags": "", "claim_id": "",
+              "paragraph": 0, "outlet": "Example Daily", "published": pd.Timestamp("2019-03-12"),
+              "category_text": "", "attribution": None, "cited_outlet": None, "site": None, "title": None,
+              "url": None}
+    rows = [
+        {**common, "start": 0, "end": 3, "quantity_text": "300", "category": "killed", "low": 300, "high": 300,
+         "best": 300, "date": date(2019, 3, 10), "date_text": "since Sunday", "date_basis": "stated date",
+         "sentence": "A total of 300 have been killed since Sunday."},
+        {**common, "start": 10, "end": 15, "quantity_text": "5,000", "category": "remaining", "low": 5000,
+         "high": 5000, "best": 5000, "date": None, "date_text": "", "date_basis": "no date stated",
+         "sentence": "About 5,000 remain inside."},
+        {**common, "start": 20, "end": 22, "quantity_text": "40", "category": "killed", "low": 40, "high": 40,
+         "best": 40, "date": None, "date_text": "", "date_basis": BASIS_INFOBOX, "sentence": "40 killed",
+         "paragraph": -1, "published": pd.NaT},
+        {**common, "start": 30, "end": 32, "quantity_text": "12", "category": "wounded", "low": 12, "high": 12,
+         "best": 12, "date": date(2019, 3, 11), "date_text": "Monday", "date_basis": "weekday before publication",
+         "sentence": "12 were wounded on Monday.", "period": "day", "period_start": None},
+    ]
+    from_rows, from_table = figures_frame(rows), figures_frame(pd.DataFrame(rows))
+    assert from_rows["period"].tolist() == ["total", "current", "total", "day"]
+    assert from_rows["period_start"].iloc[0] == pd.Timestamp("2019-03-10")
+    pd.testing.assert_frame_equal(from_rows, from_table)

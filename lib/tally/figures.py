@@ -120,11 +120,14 @@ def extract_figures(documents: pd.DataFrame) -> pd.DataFrame:
 def figures_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     """Build and check a figures table from row dictionaries or a table read from a file
     (claim_id may still be empty)."""
-    frame = pd.DataFrame(rows, columns=list(FIGURES.columns)) if not isinstance(rows, pd.DataFrame) else (
-        rows.reindex(columns=list(FIGURES.columns)).copy())
+    if isinstance(rows, pd.DataFrame):
+        frame = rows.reindex(columns=list(FIGURES.columns)).copy()
+        _fill_periods(frame)
+    else:  # rows just read: their periods are found before the table is built (pandas' row access costs more)
+        frame = pd.DataFrame([row if _has_period(row) else {**row, **_period_of(row)} for row in rows],
+                             columns=list(FIGURES.columns))
     for column in ("start", "end", "low", "high", "best", "paragraph"):
         frame[column] = frame[column].astype("Int64")
-    _fill_periods(frame)
     for column in ("date", "published", "period_start"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
     for column in ("source", "quantity_text", "category", "group", "unit", "date_text", "date_basis",
@@ -133,6 +136,21 @@ def figures_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     for column in ("attribution", "cited_outlet", "outlet", "site", "title", "url"):
         frame[column] = frame[column].astype("str").where(frame[column].notna(), None)
     return FIGURES.validate(frame)
+
+
+def _has_period(row: dict[str, Any]) -> bool:
+    period = row.get("period")
+    return period is not None and period != "" and not pd.isna(period)
+
+
+def _period_of(row: dict[str, Any]) -> dict[str, Any]:
+    """A figure row's `period` and `period_start` (`dates.figure_period`), as `_fill_periods` gives them."""
+    basis = row.get("date_basis") or ""
+    period, start = dates.figure_period(row.get("category"), row.get("date_text") or "", basis,
+                                        _near(row.get("sentence") or "", row.get("quantity_text") or ""),
+                                        _as_date(row.get("date")), _as_date(row.get("published")),
+                                        basis == BASIS_INFOBOX)
+    return {"period": period, "period_start": start}
 
 
 def _fill_periods(frame: pd.DataFrame) -> None:
@@ -605,6 +623,8 @@ _RELATIVE_KINDS = ("today", "yesterday", "days_ago")
 
 
 def _as_date(value: Any) -> date | None:
+    if type(value) is date:  # most values: read without pandas
+        return value
     if value is None or pd.isna(value):  # NaT is a datetime too, so test for missing first
         return None
     return pd.Timestamp(value).date()
