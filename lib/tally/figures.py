@@ -184,7 +184,11 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     body = story.paragraphs()
     rows: list[dict[str, Any]] = story.infobox() + story.headlines() + story.result_lines()
     texts = [paragraph.text for paragraph in body]
-    for position, paragraph in enumerate(body):
+    # What a paragraph carries forward (speakers, days) serves only the figures after it: the
+    # paragraphs after the last one that may hold a number are not read.
+    last = max((i for i, paragraph in enumerate(body)
+                if quantities.might_hold_a_number(paragraph.text, paragraph.words)), default=-1)
+    for position, paragraph in enumerate(body[: last + 1]):
         rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4]))
     return rows
 
