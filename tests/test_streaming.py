@@ -205,6 +205,29 @@ def test_a_disk_dict_behaves_as_a_dict():
     store.close()
 
 
+def test_a_disk_dict_reads_its_waiting_writes_as_it_reads_the_file(monkeypatch):
+    # Writes wait in memory (at most PENDING) before they go to the file; reads, overwrites,
+    # deletions, counts and key order must be the same whether a key waits or is in the file.
+    monkeypatch.setattr(DiskDict, "PENDING", 3)
+    store, expected = DiskDict(), {}
+    for index in [5, 1, 4, 1, 5, 9, 2, 6, 5, 3]:
+        key = f"source-{index}.txt"
+        value = {"index": index, "seen": expected.get(key, {"seen": 0})["seen"] + 1}
+        store[key] = value
+        expected[key] = dict(value)
+        value["seen"] = -1  # changed after it was stored: the stored value stays as it was
+        assert key in store and store[key] == expected[key]
+    assert len(store) == len(expected) and list(store) == sorted(expected)
+    store["source-7.txt"] = "waiting"
+    assert store.setdefault("source-7.txt", "other") == "waiting" and "source-8.txt" not in store
+    del store["source-7.txt"]
+    assert "source-7.txt" not in store and len(store) == len(expected)
+    with pytest.raises(KeyError):
+        del store["source-7.txt"]
+    assert all(store[key] == value for key, value in expected.items())
+    store.close()
+
+
 def test_a_disk_dict_leaves_no_file_even_when_its_process_is_killed(tmp_path):
     # SQLite puts its temporary files in $SQLITE_TMPDIR; the child fills a store, then kills itself.
     child = ("import os, signal\n"
