@@ -199,10 +199,10 @@ class ArchiveClaims(FirstSeenIndex):
     def add_figures(self, figures: pd.DataFrame) -> None:
         """Keep what the claims table needs of a linked figures table."""
         def number(values: pd.Series) -> list[int | None]:
-            return [None if pd.isna(v) else int(v) for v in values]
+            return [None if v is None else int(v) for v in _plain_values(values)]
 
         def text(values: pd.Series) -> list[str | None]:
-            return [v if isinstance(v, str) else None for v in values]
+            return [v if isinstance(v, str) else None for v in values.tolist()]
 
         rows = zip(figures["claim_id"].tolist(), figures["category"].tolist(), figures["group"].tolist(),
                    number(figures["low"]), number(figures["high"]), number(figures["best"]),
