@@ -115,9 +115,9 @@ def _plain_values(values: pd.Series) -> list:
     return listed
 
 
-@lru_cache(maxsize=1 << 12)
-def _sorted_group_words(group: str) -> list[str]:
-    return sorted(_group_words(group))
+@lru_cache(maxsize=1 << 12)  # a handful of groups ("people", "civilians") come back figure after figure
+def _sorted_group_words(group: str) -> tuple[str, ...]:
+    return tuple(sorted(_group_words(group)))
 
 
 def _iso_days(values: pd.Series) -> list[str | None]:
