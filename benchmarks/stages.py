@@ -16,6 +16,16 @@ benchmarks/extract.py writes, then, in this process, on one core:
 
 The timers are plain wrappers around the functions named; they add about a microsecond a call.
 The time a fresh process takes to import tally is printed too.
+
+Then two bounds on what tuning the rules could still give, on one core:
+
+- the whole run with its figure stage taken out (the rules' reading; what is left is reading
+  the files, the tables, claims and writing): the rate a run would reach if the rules cost
+  nothing;
+- with `--regex-share` (needs py-spy, `pip install py-spy`, and leave to trace a child
+  process): the share of the figure stage spent inside Python's regular-expression engine,
+  sampled with `py-spy record --native`, and the rate a run would reach if every search cost
+  nothing (the most a rewrite around one scanner per paragraph could give).
 """
 
 from __future__ import annotations
@@ -90,6 +100,7 @@ def whole_run(folder: Path, output: Path) -> tuple[float, dict[str, float]]:
     parts: list[tuple[Any, str, str]] = [
         (streaming, "list_sources", "listing the folder"),
         (streaming, "extract_chunk", "extracting the chunks"),
+        (figure_stage, "figures_in_document", "  of which the figure stage"),
         (claims.ClaimLinker, "link", "linking claims"),
         (claims.ArchiveClaims, "add_figures", "storing figures for the claims table"),
         (streaming.ParquetTableWriter, "write", "writing tables (figures, then claims)"),
@@ -102,7 +113,51 @@ def whole_run(folder: Path, output: Path) -> tuple[float, dict[str, float]]:
         seconds = time.perf_counter() - started
     finally:
         timers.undo()
-    return seconds, dict(timers.spent)
+    return seconds, {label: timers.spent.get(label, 0.0) for _, _, label in parts}  # in the order above
+
+
+SPY_CHILD = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from tally import figures
+from tally.sources import MAX_SOURCE_BYTES, documents_frame, list_sources, read_documents
+folder = Path(sys.argv[2])
+listing = list_sources(folder)
+names = list(listing.names)[: int(sys.argv[3])]
+rows, _ = read_documents(folder, names, listing.manifest, MAX_SOURCE_BYTES)
+documents = documents_frame(rows).to_dict("records")
+for _ in range(3):
+    for document in documents:
+        figures.figures_in_document(document)
+"""
+
+
+def regex_share(folder: Path, articles: int) -> float | None:
+    """The share of the figure stage's samples (py-spy, native frames) that stand inside the
+    regular-expression engine; None where py-spy is missing or may not trace."""
+    import shutil
+    import tempfile
+
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if spy is None:
+        return None
+    with tempfile.TemporaryDirectory() as work:
+        raw = Path(work) / "samples.txt"
+        done = subprocess.run([spy, "record", "--native", "--rate", "200", "--format", "raw", "--output", str(raw),
+                               "--", sys.executable, "-c", SPY_CHILD, str(PROJECT / "lib"), str(folder),
+                               str(articles)], capture_output=True, text=True)
+        if done.returncode != 0 or not raw.is_file():
+            return None
+        stage = engine = 0
+        for line in raw.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if "figures_in_document" not in stack:
+                continue
+            stage += int(count)
+            # the C functions of Python's `_sre` module: sre_ucs1_match, sre_search, _sre_SRE_Pattern_finditer...
+            engine += int(count) if "sre" in stack.lower() else 0
+    return engine / stage if stage else None
 
 
 def import_seconds() -> float:
@@ -120,6 +175,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-kb", type=float, default=12)
     parser.add_argument("--work", type=Path, default=Path("/tmp/tally-stages"))
+    parser.add_argument("--regex-share", action="store_true",
+                        help="sample the figure stage with py-spy for the regular-expression engine's share")
     arguments = parser.parse_args()
 
     folder = arguments.work / f"corpus-{arguments.articles}"
@@ -151,9 +208,26 @@ def main() -> None:
         print(f"  {label:<45} {spent:6.2f} s")
     # The parts do not overlap (a chunk's claims are linked after its extraction, before its figures
     # are written): what they leave is the claims table's reading out of SQLite and the bookkeeping.
-    rest = seconds - sum(parts.values())
+    rest = seconds - sum(spent for label, spent in parts.items() if not label.startswith(" "))
     print(f"  {'the rest (claims table read, bookkeeping)':<45} {rest:6.2f} s")
-    print(f"\nimporting tally in a fresh process: {import_seconds():.2f} s")
+    starting = import_seconds()
+    print(f"\nimporting tally in a fresh process: {starting:.2f} s")
+
+    figure_seconds = parts["  of which the figure stage"]
+    without_rules = seconds - figure_seconds + starting
+    print(f"\nbounds on one core, process start included ({seconds + starting:.1f} s, "
+          f"{len(names) / (seconds + starting):.0f} articles/s now):")
+    print(f"  with a figure stage that cost nothing: {without_rules:.1f} s, "
+          f"{len(names) / without_rules:.0f} articles/s")
+    if arguments.regex_share:
+        share = regex_share(folder, arguments.chunk)
+        if share is None:
+            print("  (no py-spy, or it may not trace here: the regular-expression share is not measured)")
+        else:
+            without_searches = seconds + starting - share * figure_seconds
+            print(f"  the figure stage's time inside the regular-expression engine: {share:.0%} (py-spy --native)")
+            print(f"  with searches that cost nothing: {without_searches:.1f} s, "
+                  f"{len(names) / without_searches:.0f} articles/s")
 
 
 if __name__ == "__main__":
