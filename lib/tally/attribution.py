@@ -322,7 +322,7 @@ class SpeechReader:
             full = self._full_name(name)
             return full, "person"
         role = _ROLE_WORDS.search(who)
-        if role and re.match(r"^(?:the|this|that)\s", who, re.I):
+        if role and _DEFINITE.match(who):
             for person in reversed(list(self.people)):
                 if role.group(1).lower() in self.people[person]:
                     return person, "person"
@@ -374,6 +374,9 @@ class SpeechReader:
     def _foreign_outlet(self, alias: str) -> str | None:
         name = _OUTLET_BY_ALIAS.get(alias.lower().removeprefix("the "), alias)
         return None if name == self.own_outlet else name
+
+
+_DEFINITE = re.compile(r"(?:the|this|that)\s", re.I)  # "the spokesman", "this official"
 
 
 def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[tuple[int, int, int, bool]]:

@@ -305,9 +305,13 @@ def organisation_in(words: str) -> str | None:
 
 def main_insurgent(text: str) -> str | None:
     """The insurgent group an article names most: what its 'militants' and 'jihadis' are."""
-    counts = Counter(_ALIAS_TO_NAME[m.group(1)] for m in _ORGANISATION.finditer(text))
+    counts = Counter(map(_ALIAS_TO_NAME.__getitem__, _ORGANISATION.findall(text)))  # one group: findall gives it
     ranked = [name for name, _ in counts.most_common() if name in INSURGENTS]
     return ranked[0] if ranked else None
+
+
+_QUOTE_CHARS = re.compile(r"[“”\"']")
+_LEADING_FILLER = re.compile(r"^(?:of\s+)?(?:the\s+)?(?:more\s+)?", re.I)
 
 
 def group_label(phrase: str, noun: str | None, article_insurgent: str | None, before: str = "") -> str:
@@ -327,8 +331,8 @@ def group_label(phrase: str, noun: str | None, article_insurgent: str | None, be
         return f"{organisation} {head}" if organisation else head
     if kind == "troops":
         return f"{organisation} troops" if organisation else "troops"
-    words = re.sub(r"[“”\"']", "", phrase).strip()
-    words = re.sub(r"^(?:of\s+)?(?:the\s+)?(?:more\s+)?", "", words, flags=re.I)
+    words = _QUOTE_CHARS.sub("", phrase).strip()
+    words = _LEADING_FILLER.sub("", words)
     return words or noun
 
 

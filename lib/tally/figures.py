@@ -184,12 +184,13 @@ def figures_in_document(document: dict[str, Any]) -> list[dict[str, Any]]:
     body = story.paragraphs()
     rows: list[dict[str, Any]] = story.infobox() + story.headlines() + story.result_lines()
     texts = [paragraph.text for paragraph in body]
+    holds = [quantities.might_hold_a_number(paragraph.text, paragraph.words) for paragraph in body]
     # What a paragraph carries forward (speakers, days) serves only the figures after it: the
     # paragraphs after the last one that may hold a number are not read.
-    last = max((i for i, paragraph in enumerate(body)
-                if quantities.might_hold_a_number(paragraph.text, paragraph.words)), default=-1)
+    last = max((i for i, held in enumerate(holds) if held), default=-1)
     for position, paragraph in enumerate(body[: last + 1]):
-        rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4]))
+        rows.extend(story.read(paragraph, texts[max(0, position - 2) : position], texts[position + 1 : position + 4],
+                               holds[position]))
     return rows
 
 
@@ -277,9 +278,11 @@ class _StoryReader:
         self.last_figure = None  # the body's first figure does not continue the headline's
         return rows
 
-    def read(self, paragraph: Paragraph, before: Sequence[str] = (), after: Sequence[str] = ()) -> list[dict[str, Any]]:
+    def read(self, paragraph: Paragraph, before: Sequence[str] = (), after: Sequence[str] = (),
+             holds_numbers: bool | None = None) -> list[dict[str, Any]]:
         """The figures of one paragraph, as table rows (`before` and `after` are the texts of the
-        paragraphs around it, nearest last and first)."""
+        paragraphs around it, nearest last and first; `holds_numbers`, when the caller knows it,
+        is `quantities.might_hold_a_number` of the paragraph)."""
         events = self.speech.read_paragraph(paragraph.text, paragraph.start, paragraph.words)
         carried_day = self.last_day  # the day the story named last before this paragraph
         # A tweet embedded in the page: its words are its author's, and "today" is the day it was posted.
@@ -312,7 +315,8 @@ class _StoryReader:
                          and not first_speech.pluperfect)
         inherited = self.previous_context if continues else None
         rows = []
-        holds_numbers = quantities.might_hold_a_number(paragraph.text, paragraph.words)
+        if holds_numbers is None:
+            holds_numbers = quantities.might_hold_a_number(paragraph.text, paragraph.words)
         for index, sentence in enumerate(paragraph.sentences if holds_numbers else ()):
             if not quantities.might_hold_a_number(sentence.text):
                 continue  # most sentences hold no number: skip the costly reading

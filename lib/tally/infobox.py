@@ -112,7 +112,8 @@ def infobox_figures(text: str, end: int, lines: list[Line] | None = None) -> lis
             continue
         value_start = line.start
         key_value = _KEY_VALUE.fullmatch(line.text)
-        if key_value and not _credit_only(line.text):
+        credit_only = _credit_only(line.text) if key_value or section is not None else None
+        if key_value and not credit_only:
             key = key_value.group("key")
             if _STRENGTH_KEY.search(key):
                 section = STRENGTH
@@ -125,7 +126,6 @@ def infobox_figures(text: str, end: int, lines: list[Line] | None = None) -> lis
                 carried = None
         if section is None:
             continue
-        credit_only = _credit_only(line.text)
         if credit_only is not None:
             carried = credit_only
             continue
@@ -174,7 +174,7 @@ def _section_of(label: str) -> str | None:
 
 def _credit_only(line: str) -> str | None:
     """The credit a line consisting of a credit label gives ("US estimate:" -> "US"), else None."""
-    stripped = _REFERENCE_MARK.sub("", line).strip(" ,|")
+    stripped = (_REFERENCE_MARK.sub("", line) if "[" in line else line).strip(" ,|")
     for pattern in _label_patterns(stripped):
         match = pattern.search(stripped)
         if match and not stripped[match.end():].strip(" ,|") and not any(c.isdigit() for c in stripped[:match.start()]):
@@ -191,7 +191,7 @@ def _label_patterns(text: str) -> tuple[re.Pattern, ...]:
 def _credit_label(who: str, word: str | None) -> str | None:
     """A speaker's label for an infobox credit: "Ukrainian" (claim) -> "Ukraine", "U.N." -> the
     United Nations' label, "Other" (estimates) -> "Other estimates"; None for no one."""
-    who = re.sub(r"^(?:as\s+)?per\s+|^according\s+to\s+", "", who.strip(" ,:;"), flags=re.I).strip()
+    who = _CREDIT_LEAD.sub("", who.strip(" ,:;")).strip()
     if not who or who.lower() in _NOBODY:
         return None
     words = who.split()
@@ -202,6 +202,7 @@ def _credit_label(who: str, word: str | None) -> str | None:
     return _COUNTRY_BY_DEMONYM.get(who) or known_body_label(who) or who
 
 
+_CREDIT_LEAD = re.compile(r"^(?:as\s+)?per\s+|^according\s+to\s+", re.I)
 _COUNTRY_BY_DEMONYM = {demonym: country.name for country in LEXICON.countries for demonym in country.demonyms}
 
 
@@ -375,18 +376,22 @@ def _category(words: str) -> tuple[str | None, str, tuple[str, ...]]:
     return trigger.category, words[trigger.start : trigger.end], flags
 
 
+_GROUP_END = re.compile(r"\b(?:captured|missing|in\s+total|casualties|according|including|per)\b|[(),;:|]", re.I)
+_LEADING_JOIN = re.compile(r"^(?:of|or|and)\s+")
+_PARTY_LABEL = re.compile(r"([A-Z][\w.'’ -]{1,40}?):\s*$")
+
+
 def _group(tail: str, label: str, section: str) -> str:
     """Who an item counts: its own words ("Iraqi soldiers"), else the party it is listed under."""
     head = _REFERENCE_MARK.sub("", tail)
     triggers = find_triggers(head)
     if triggers:
         head = head[: triggers[0].start]
-    head = re.split(r"\b(?:captured|missing|in\s+total|casualties|according|including|per)\b|[(),;:|]", head,
-                    maxsplit=1, flags=re.I)[0]
-    words = re.sub(r"^(?:of|or|and)\s+", "", " ".join(_PEOPLE_WORDS.findall(head))).strip()
+    head = _GROUP_END.split(head, maxsplit=1)[0]
+    words = _LEADING_JOIN.sub("", " ".join(_PEOPLE_WORDS.findall(head))).strip()
     if words:
         return words
-    party = re.search(r"([A-Z][\w.'’ -]{1,40}?):\s*$", _REFERENCE_MARK.sub("", label))
+    party = _PARTY_LABEL.search(_REFERENCE_MARK.sub("", label))
     if party:
         return party.group(1).strip()
     return "fighters" if section == STRENGTH else "people"
