@@ -286,3 +286,33 @@ def test_a_clause_start_searched_after_the_last_punctuation_is_what_the_whole_se
     ends = [m.end() for m in _CLAUSE_PUNCTUATION.finditer(window)] + [
         m.end() for m in _CLAUSE_WORD.finditer(fold_case(window))]
     assert _clause_start(window) == max(ends, default=0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["|", " ", ",", ", ", ";", "a", "12", "•", "-", "---", "dozens", "ſome", "SOME", "\n",
+                                 "more than", "~5"]), max_size=12).map("".join))
+def test_the_item_cut_written_to_start_with_a_character_finds_what_the_plain_cut_finds(value):
+    # _ITEM_CUT writes "a pipe at the start or the end" as a pipe first, so that the engine can skip
+    # to the characters a cut starts with; it must cut where the plain anchored branches cut.
+    from tally.infobox import _ITEM_CUT
+    plain = re.compile(
+        r",\s+(?=[~>]?\d|(?:dozens|hundreds|thousands|several|some|about|around|over|more\s+than|at\s+least)\b)"
+        r"|;|\s\|\s?|^\||\|$|•|-{3,}", re.I)
+    assert [m.span() for m in _ITEM_CUT.finditer(value)] == [m.span() for m in plain.finditer(value)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\t"]), min_size=4, max_size=4),
+       st.lists(st.booleans(), min_size=4, max_size=4), st.sampled_from(["UN", "Στρατός", "İdlib", "A"]))
+def test_a_headline_repeated_with_other_spaces_and_case_is_read_as_the_headline(spaces, upper, first):
+    # headlines() compares a line's first word before its whole words: a repeat of the headline
+    # with other spaces and case must still be read (its figure dated at publication).
+    words = [first, "says", "300", "fled"]
+    title = " ".join(words)
+    repeat = "".join(space + (word.upper() if up else word.lower()) for space, word, up in zip(spaces, words, upper))
+    text = f"{repeat}\nBy A Reporter\n\nNothing here holds a count of anyone at all, as the report says.\n"
+    document = {"source": "x.txt", "text": text, "body_start": text.index("Nothing"), "body_end": len(text),
+                "published": pd.Timestamp("2019-03-05").date(), "outlet": None, "site": None, "title": title,
+                "url": None}
+    rows = [row for row in figures_in_document(document) if row["paragraph"] == -1]
+    assert [row["quantity_text"] for row in rows] == ["300"]

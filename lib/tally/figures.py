@@ -263,8 +263,10 @@ class _StoryReader:
             return []
         rows: list[dict[str, Any]] = []
         wanted = " ".join(str(title).split()).lower()
+        first_word = wanted.split(" ", 1)[0]
         for line in self.front_lines:
-            if " ".join(line.text.split()).lower() != wanted:
+            # the first word first: most lines above a body (an infobox's) are not the headline
+            if line.text.split(None, 1)[0].lower() != first_word or " ".join(line.text.split()).lower() != wanted:
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
             credited = _HEADLINE_SPEAKER.match(line.text) or _HEADLINE_SPEAKER_AFTER.search(line.text)

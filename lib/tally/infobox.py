@@ -32,6 +32,7 @@ from tally.capture import Line, split_lines
 from tally.categories import OTHER, find_triggers
 from tally.lexicon import LEXICON
 from tally.quantities import NotAQuantity, Quantity, quantity_spans, read_quantity
+from tally.sentences import CaselessPattern
 
 STRENGTH, CASUALTIES = "strength", "casualties"
 # A label on a line of its own, with maybe bullets, pipes or dashes around it.
@@ -69,7 +70,7 @@ _PARTY_HEADING = re.compile(r"[^\d:]{1,40}:\s*(?:c\.)?\s*")
 # Cuts between items: ", " before a number, ";", table pipes, bullets, "----".
 _ITEM_CUT = re.compile(
     r",\s+(?=[~>]?\d|(?:dozens|hundreds|thousands|several|some|about|around|over|more\s+than|at\s+least)\b)"
-    r"|;|\s\|\s?|^\||\|$|•|-{3,}", re.I)
+    r"|;|\s\|\s?|\|(?:(?<=^\|)|$)|•|-{3,}", re.I)  # every branch starts with a character: the engine skips to one
 _REFERENCE_MARK = re.compile(r"\[\w{1,4}\]")
 _YEAR_BEFORE_NAME = re.compile(r"(?:19|20)\d\d\s[A-Z]")
 _CREDIT_AFTER = re.compile(rf"\s+(?:{_CREDIT_WORDS})\b", re.I)
@@ -156,7 +157,7 @@ def result_lines(text: str, end: int, lines: list[Line] | None = None) -> list[t
     return found
 
 
-_INFOBOX_WORDS = re.compile(r"strength|casualties|losses", re.I)
+_INFOBOX_WORDS = CaselessPattern(r"strength|casualties|losses")
 
 
 def _might_hold_an_infobox(front: str) -> bool:
