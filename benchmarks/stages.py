@@ -22,7 +22,7 @@ Then two bounds on what tuning the rules could still give, on one core:
 - the whole run with its figure stage taken out (the rules' reading; what is left is reading
   the files, the tables, claims and writing): the rate a run would reach if the rules cost
   nothing;
-- with `--regex-share` (needs py-spy, `pip install py-spy`, and leave to trace a child
+- with `--regex-share` (needs py-spy, `pip install py-spy`, and the right to trace a child
   process): the share of the figure stage spent inside Python's regular-expression engine,
   sampled with `py-spy record --native`, and the rate a run would reach if every search cost
   nothing (the most a rewrite around one scanner per paragraph could give).
