@@ -306,7 +306,7 @@ def test_the_item_cut_written_to_start_with_a_character_finds_what_the_plain_cut
        st.lists(st.booleans(), min_size=4, max_size=4), st.sampled_from(["UN", "Στρατός", "İdlib", "A"]))
 def test_a_headline_repeated_with_other_spaces_and_case_is_read_as_the_headline(spaces, upper, first):
     # headlines() compares a line's first word before its whole words: a repeat of the headline
-    # with other spaces and case must still be read (its figure dated at publication).
+    # with other spaces and case must still be read, its figure found.
     words = [first, "says", "300", "fled"]
     title = " ".join(words)
     repeat = "".join(space + (word.upper() if up else word.lower()) for space, word, up in zip(spaces, words, upper))
