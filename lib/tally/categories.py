@@ -18,31 +18,17 @@ from tally.sentences import CaselessPattern, fold_case, in_title_case, literal_a
 CATEGORIES = ("evacuated", "surrendered", "killed", "wounded", "rescued", "remaining", "strength")
 OTHER = "other"
 
-# Nouns that count people. Armed nouns name fighters; troop nouns name deployed soldiers,
-# which count as figures only when something happened to them (killed, wounded, ...).
-ARMED_NOUNS = {
-    "fighters", "fighter", "militants", "militant", "jihadis", "jihadi", "jihadists", "jihadist", "terrorists",
-    "terrorist", "extremists", "extremist", "insurgents", "insurgent", "rebels", "rebel", "operatives", "operative",
-    "followers", "follower", "members", "member", "gunmen", "gunman", "combatants", "combatant", "loyalists",
-    "supporters", "militiamen", "recruits", "defenders", "attackers", "bombers", "snipers", "suspects", "mujahideen",
-}
-TROOP_NOUNS = {
-    "troops", "troop", "soldiers", "soldier", "servicemen", "personnel", "marines", "policemen", "police",
-    "officers", "officer", "guards", "advisers", "advisors", "commandos", "paratroopers", "service",
-}
-CIVILIAN_NOUNS = {
-    "people", "person", "persons", "civilians", "civilian", "residents", "resident", "families", "family",
-    "children", "child", "kids", "women", "woman", "men", "man", "girls", "girl", "boys", "boy", "elderly",
-    "refugees", "refugee", "migrants", "displaced", "evacuees", "hostages", "hostage", "captives", "captive",
-    "prisoners", "prisoner", "detainees", "detainee", "wives", "widows", "orphans", "patients", "victims",
-    "casualties", "survivors", "students", "workers", "journalists", "doctors", "medics", "foreigners", "nationals",
-    "citizens", "inhabitants", "individuals", "others", "non-combatants", "noncombatants", "villagers", "infants",
-    "babies", "teenagers", "minors", "adults", "yazidis", "kurds", "bodies", "corpses", "relatives", "dependents", "youths",
-    "deaths", "fatalities", "injuries", "heroes", "shoppers", "passers-by", "bystanders", "guests", "mourners", "expatriates", "passengers", "pilgrims", "worshippers", "protesters",
-}
+# Nouns that count people (data: lexicon/nouns.toml, extended by a user lexicon). Armed nouns name
+# fighters; troop nouns name deployed soldiers, which count as figures only when something happened
+# to them (killed, wounded, ...).
+ARMED_NOUNS = LEXICON.nouns_of("armed")
+TROOP_NOUNS = LEXICON.nouns_of("troops")
+CIVILIAN_NOUNS = LEXICON.nouns_of("civilian")
 PEOPLE_NOUNS = ARMED_NOUNS | TROOP_NOUNS | CIVILIAN_NOUNS
 # Containers counted instead of people: "46 truckloads of men, women and children".
-UNIT_NOUNS = {"truckloads", "busloads", "boatloads", "carloads", "buses", "trucks", "convoys", "vehicles", "lorries"}
+UNIT_NOUNS = LEXICON.nouns_of("containers")
+# What a count beside an event word can be instead of people: "20 airstrikes", "three houses".
+NOT_PEOPLE = LEXICON.nouns_of("not_people")
 # Words that count the people of a noun named before them: "12 killed", "10 wounded".
 PEOPLE_PARTICIPLES = re.compile(
     r"(?:more )?(?:of (?:them|whom|those) )?(?:(?:who|that) (?:had |have |has )?)?(?:were |are |was |is |have been |had been |has been )?"
@@ -74,59 +60,16 @@ _NON_STATE_AFTER = re.compile(
     r"\s+(?:of\s+the\s+)?(?P<name>%s)(?![\w-])" % literal_alternation(
         sorted(_NON_STATE_ALIASES, key=len, reverse=True)))
 
-# Trigger phrases. A longer phrase masks a shorter one inside it, so that "refused to
-# surrender" counts as remaining, not surrendered, and "remained active" as strength.
+# Trigger phrases (data: lexicon/events.toml). A longer phrase masks a shorter one inside it, so
+# that "refused to surrender" counts as remaining, not surrendered, and "remained active" as strength.
+def _phrase_pattern(phrase: str) -> str:
+    """A plain phrase of a vocabulary file as a pattern: whole words, any spaces between them."""
+    return r"\b" + r"\s+".join(map(re.escape, phrase.split())) + r"\b"
+
+
 _TRIGGERS: dict[str, tuple[str, ...]] = {
-    "evacuated": (
-        r"evacuat(?:ed|es|ing|ion|ions|e)\b", r"\bfled\b", r"\bflee(?:ing|s)?\b", r"\bescap(?:ed|ing|e)\b",
-        r"\bpour(?:ed|ing|s)? out\b", r"\bstream(?:ed|ing|s)? out\b", r"\b(?:have|has|had) left\b(?! behind)",
-        r"\b(?:left|leaves?) (?:the|their|its|his|her)\b", r"\bleaving\b", r"\bemerg(?:ed|ing|e|es) from\b", r"\bexodus\b",
-        r"\bwere (?:bused|bussed|trucked|moved|transferred|taken) out\b",
-        r"\b(?:have been|has been|had been|were|was|being) (?:bused|bussed|trucked|ferried) (?:to|from|out|away)\b", r"\b(?:walked|came|got|trickled) out\b",
-        r"\bdisplaced\b", r"\bairlift(?:ed|ing)?\b", r"\bexit(?:ed|ing)\b", r"\bcrossed (?:into|the border)\b",
-        r"\barriv(?:ed|ing|e|es)\b", r"\b(?:taken|brought|moved|led) to safety\b",
-        r"\breach(?:ed|ing|es)? (?:the |a )?(?:camps?|safety|border|shelters?|screening)\b",
-        r"\b(?:forced|driven|chased) (?:from|out of) (?:their |his |her )?homes?\b", r"\bforced to flee\b", r"\buprooted\b",
-        r"\bleft (?-i:[A-Z])\w+", r"\bout of\b",
-        # "7,000 people left on Wednesday"; not "left in the town" (still there) or "left 20 dead"
-        r"\bleft(?= (?:on|at|overnight|yesterday|today|early|late|during|through|via|for|by|from|aboard|after|"
-        r"before|since|over|and)\b|\s*[.,;]|$)",
-    ),
-    "surrendered": (
-        r"\bsurrender(?:ed|ing|s)?\b", r"\b(?:gave|give|giving|given) themselves up\b",
-        r"\bturned themselves in\b", r"\bhand(?:ed|ing|s)? themselves (?:over|in)\b", r"\blaid down (?:their )?(?:arms|weapons)\b", r"\bcapitulated\b",
-        r"\b(?:were|was|been|being) captured\b",  # as "capturing 500 militants" is, left of the number
-    ),
-    "killed": (
-        r"\bkill(?:ed|ing|s)?\b", r"\bdied\b", r"\bdies?\b", r"\bdead\b", r"\bdeaths?\b", r"\bdeath toll\b", r"\bslain\b",
-        r"\bmassacred\b", r"\bexecuted\b", r"\bperished\b", r"\blost their lives\b", r"\bfatalities\b",
-        r"\bbodies\b", r"\blives\b", r"\b(?:starved|froze|burned|beaten) to death\b", r"\bdrowned\b",
-        r"\bmartyred\b",  # a side's word for its own dead
-        r"\bmurder(?:ed|ing)?\b", r"\bslaughter(?:ed|ing)?\b", r"\bbehead(?:ed|ing)?\b", r"\bassassinat(?:ed|ing)\b",
-        r"\bgunned down\b", r"\bshot dead\b", r"\bshot and killed\b",
-    ),
-    "wounded": (r"\bwound(?:ed|ing|s)?\b", r"\binjur(?:ed|ing|ies|y)\b", r"\bhurt\b", r"\bhospitali[sz]ed\b",
-                r"\bmaimed\b"),
-    "rescued": (r"\brescu(?:ed|ing|e|es)\b", r"\bfreed\b", r"\bliberated\b", r"\breleased\b", r"\bsaved\b",
-                r"\bpulled (?:out )?alive\b"),
-    "remaining": (
-        r"\bstill inside\b", r"\binside\b", r"\bremain(?:ed|ing|s)? (?:inside|in|holed|trapped|behind|there)\b",
-        r"\bremain(?:s|ed)?(?=\s*[.,;:]|$)",  # "where an estimated 5,000 militants remain."
-        r"\bholed up\b", r"\btrapped\b", r"\bbesieged\b", r"\bencircled\b", r"\bsurrounded\b",
-        r"\b(?:still )?present (?:in|at|inside)\b", r"\bpresent(?=\s*[.,;:)\"”]|$)",
-        r"\bremain(?:ed|s)? (?:as of|until|at)\b", r"\bresid(?:ed|ing|es|e) in\b",
-        r"\b(?:still|being) held\b", r"\bheld (?:captive|hostage)\b", r"\brefus(?:ed|ing|e|es) to (?:surrender|leave|give)\w*",
-        r"\byet to (?:surrender|leave|give up)\b", r"\b(?:were|are|was|is) left (?:to|in|inside)\b",
-        r"\bleft (?:inside|behind|in (?:the |this |that )?(?:town|city|village|enclave|pocket|area|besieged|last|tiny|"
-        r"shrinking|camp))\b",
-        r"\bmake a (?:final|last) stand\b", r"\bstill (?:be |been )?(?:in|hiding|holding|fighting|there|preparing|"
-        r"holed|defending|resisting)\b", r"\bhiding\b", r"\bhold(?:ing)? out\b", r"\bstay(?:ed|ing)? (?:behind|inside)\b",
-    ),
-    "strength": (
-        r"\bspread (?:across|throughout|over)\b", r"\b(?:remain(?:ed|s)?|are|were|still) active\b", r"\bat large\b",
-        r"\bsleeper cells\b", r"\bworldwide\b", r"\baround the world\b", r"\bin areas (?:controlled|held) by\b",
-        r"\bacross (?:both )?\w+ and \w+\b",
-    ),
+    category: LEXICON.event(category).patterns + tuple(map(_phrase_pattern, LEXICON.event(category).words))
+    for category in CATEGORIES
 }
 # "there may be 5,000 ..." just before a number: people still there, when nothing else says what happened.
 _EXISTENTIAL = re.compile(
@@ -150,24 +93,18 @@ _TRIGGER = re.compile(
     re.I,
 )
 _TRIGGER_FOLDED = re.compile(_TRIGGER.pattern)
-# Left of the number, only verb forms that take it as their object count ("killing 38", "the evacuation of").
+# Left of the number, only verb forms that take it as their object count ("killing 38", "the
+# evacuation of"): data, the `objects` of lexicon/events.toml, each with its category.
+_OBJECT_CATEGORY: dict[str, str] = {}
+for _category in (*CATEGORIES, OTHER):
+    for _verb in LEXICON.event(_category).objects:
+        _OBJECT_CATEGORY.setdefault(" ".join(_verb.lower().split()), _category)
 _OBJECT_VERBS = CaselessPattern(
-    r"\b(?:kill(?:ed|ing|s)?|murder(?:ed|ing)?|slaughter(?:ed|ing)?|evacuat(?:e|ed|ing|es|ion of|ions of)|displac(?:ed|ing)|rescu(?:ed|ing|es)|freed|freeing|wound(?:ed|ing)|"
-    r"injur(?:ed|ing)|releas(?:ed|ing)|execut(?:ed|ing)|captur(?:ed|ing)|(?:deaths|surrender|flight|release|killing|killings|"
-    r"wounding|injuring|evacuation) of|"
-    r"claimed the lives of|(?:bodies|corpses|remains) of|left|lost|losing|detain(?:ed|ing)|arrest(?:ed|ing)|"
-    r"transport(?:ed|ing)|airlift(?:ed|ing)|flew out|fl(?:ew|own) out|ferr(?:ied|ying)|bus(?:s)?ed|truck(?:ed|ing))\s+"
+    r"\b(?P<verb>" + "|".join(r"\s+".join(map(re.escape, verb.split()))
+                              for verb in sorted(_OBJECT_CATEGORY, key=len, reverse=True)) + r")\s+"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
     r"roughly|over|up to)\s+){0,2}\W*$")
 _OBJECT_REACH = 80  # characters before a number that hold its verb and determiners ("claimed the lives of at least")
-_OBJECT_CATEGORY = (
-    ("killed", re.compile(r"kill|murder|slaughter|execut|deaths|lives|bodies|corpses|remains", re.I)),
-    ("evacuated", re.compile(r"evacuat|flight|displac|transport|airlift|flew|flown|ferr|bus|truck", re.I)),
-    ("rescued", re.compile(r"rescu|freed|freeing|releas", re.I)), ("wounded", re.compile(r"wound|injur", re.I)),
-    ("surrendered", re.compile(r"surrender|captur", re.I)), ("killed", re.compile(r"^left", re.I)),
-    ("killed", re.compile(r"^los[ti]", re.I)),  # "the group had lost 1,300 men", "while losing two"
-    (OTHER, re.compile(r"detain|arrest", re.I)),  # what happened to them, though none of the categories
-)
 _NUMBER_NEXT = re.compile(
     r"\s+(?:(?:at\s+least|about|some|more\s+than|nearly|around|almost|over|up\s+to|as\s+many\s+as|another)\s+)?\d", re.I)
 _DASH_ASIDE = re.compile(  # "fighters and family members—as many as 7,000 people—left": the noun may end later
@@ -207,12 +144,10 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     if after[:2].lstrip()[:1] in ("—", "–") and before.count("—") + before.count("–") == 1:
         after = after.lstrip()[1:]  # the number stands in an aside between dashes: the main clause's verb is its
     obj = _OBJECT_VERBS.search(before, max(0, len(before) - _OBJECT_REACH))  # the verb stands just before
-    if obj and not obj.group().rstrip().endswith(","):
-        for category, pattern in _OBJECT_CATEGORY:
-            if pattern.search(obj.group()):
-                if category == "killed" and obj.group().lower().startswith("left"):
-                    break  # "left 20 dead" reads from the words after the number
-                return _not_yet(_allowed(category, noun_class), before[: obj.start()], noun_class), obj.group().strip()
+    if obj and not obj.group().rstrip().endswith(",") and fold_case(obj.group("verb")) != "left":
+        # ("left 20 dead" reads from the words after the number)
+        category = _OBJECT_CATEGORY[" ".join(fold_case(obj.group("verb")).split())]
+        return _not_yet(_allowed(category, noun_class), before[: obj.start()], noun_class), obj.group().strip()
     clause_end = _CLAUSE_BREAK.search(after)
     window = after[: clause_end.start()] if clause_end else after
     next_figure = _NEXT_FIGURE.search(window) if ("," in window or ";" in window) else None
@@ -492,10 +427,9 @@ def subject_casualties(sentence: str) -> str | None:
     return organisation_in(match.group(1)) if match else None
 
 
-# Nouns that say what happened by themselves: "100 bodies were found".
-NOUN_CATEGORY = {"bodies": "killed", "dead": "killed", "evacuees": "evacuated", "fatalities": "killed",
-                 "deaths": "killed", "refugees": "evacuated", "corpses": "killed",
-                 "displaced": "evacuated", "injuries": "wounded", "casualties": "killed"}  # casualties: killed or wounded: flagged ambiguous_category where it is read
+# Nouns that say what happened by themselves: "100 bodies were found" (data: `nouns` of events.toml).
+# casualties: killed or wounded, flagged ambiguous_category where it is read.
+NOUN_CATEGORY = {noun.lower(): category for category in CATEGORIES for noun in LEXICON.event(category).nouns}
 _TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b(?:[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at))?\s+\W*$", re.I)
 _PART_OF = re.compile(  # "including 64 civilians", "– 14 Israelis and three Thais –", "441 civilians (341 men, ...)"
     r"(?:(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
