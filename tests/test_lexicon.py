@@ -109,4 +109,56 @@ def test_the_bundled_lexicon_covers_parties_outlets_and_bodies_beyond_syria():
     bodies = {body.short for body in lexicon.bodies}
     assert {"UN", "UNHCR", "OCHA", "ICRC", "MSF", "UNICEF", "HRW", "UNAMA"} <= bodies
     assert sorted(path.name for path in BUNDLED.glob("*.toml")) == [
-        "armed_groups.toml", "bodies.toml", "countries.toml", "outlets.toml"]
+        "armed_groups.toml", "bodies.toml", "countries.toml", "events.toml", "nouns.toml", "outlets.toml"]
+
+
+EVENT_ARTICLE = (
+    "Raid on the camp\n\n"
+    "Local officials said on Monday that 40 insurgents were liquidated in the hills north of the town.\n"
+)
+
+
+def test_an_event_word_added_in_a_user_file_makes_tally_read_a_figure_it_did_not_read(tmp_path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "camp.txt").write_text(EVENT_ARTICLE, encoding="utf-8")
+    lexicon = tmp_path / "words.toml"
+    lexicon.write_text('[[event]]\ncategory = "killed"\nwords = ["liquidated"]\n', encoding="utf-8")
+
+    done, rows = _extract(folder)
+    assert done.returncode == 0, done.stderr
+    assert [row for row in rows if row["category"] == "killed"] == []
+
+    done, rows = _extract(folder, "--lexicon", str(lexicon))
+    assert done.returncode == 0, done.stderr
+    assert [(row["category"], row["quantity_text"], row["low"]) for row in rows] == [("killed", "40 insurgents", "40")]
+
+
+def test_a_noun_added_as_not_people_stops_a_count_being_read_as_people(tmp_path):
+    sentence = "The strikes killed 12 alpacas near the well."
+    base = load_lexicon([])
+    assert "alpacas" not in base.nouns_of("not_people")
+    lexicon = tmp_path / "animals.toml"
+    lexicon.write_text('[[nouns]]\nkind = "not_people"\nwords = ["Alpacas"]\n', encoding="utf-8")
+    assert "alpacas" in load_lexicon([lexicon]).nouns_of("not_people")
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "well.txt").write_text("Strikes\n\n" + sentence + "\n", encoding="utf-8")
+    done, rows = _extract(folder, "--lexicon", str(lexicon))
+    assert done.returncode == 0, done.stderr
+    assert [row for row in rows if row["category"] == "killed"] == []
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[event]]\ncategory = "maimed"\nwords = ["x"]\n', "category must be one of"),
+    ('[[event]]\ncategory = "killed"\nwords = "liquidated"\n', "words must be a list of non-empty strings"),
+    ('[[event]]\ncategory = "killed"\npatterns = ["(unclosed"]\n', "is not a regular expression"),
+    ('[[nouns]]\nkind = "animals"\nwords = ["alpacas"]\n', "kind must be one of"),
+    ('[[nouns]]\nkind = "civilian"\nword = ["drivers"]\n', "unknown key(s) word"),
+])
+def test_a_bad_vocabulary_entry_is_named_with_its_file_and_problem(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LexiconError) as error:
+        load_lexicon([path])
+    assert str(path) in str(error.value) and message in str(error.value)

@@ -228,7 +228,7 @@ def noun_class(noun: str | None) -> str:
     return "civilian"
 
 
-_EVENT_NOUNS = frozenset({"deaths", "fatalities", "bodies", "injuries"})
+_EVENT_NOUNS = frozenset({"deaths", "fatalities", "bodies", "injuries", "lives", "casualties"})
 _ITS = re.compile(r"^(?:of\s+)?(?:its|their)\b", re.I)  # "11 of its fighters"
 
 
@@ -273,12 +273,15 @@ def group_label(phrase: str, noun: str | None, article_insurgent: str | None, be
 
 @dataclass(frozen=True)
 class NounPhrase:
-    """The people a number counts: head noun, the whole phrase, where it ends, and a unit if not people."""
+    """The people a number counts: head noun, the whole phrase, where it ends, and a unit if not people.
+    `known` is False for a noun in no list, read as people only where an event word says what
+    happened to them ("nine staff were killed")."""
 
     noun: str
     phrase: str
     end: int
     unit: str = "people"
+    known: bool = True
 
 
 _TOKEN = re.compile(r"\s*([“”\"'‘’]|#?[A-Za-z][\w.'’-]*|\S)")  # "#ISIS fighters" in tweets
@@ -319,8 +322,8 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
     words: list[str] = []
     while taken < 5:
         match = _TOKEN.match(sentence, pos)
-        if match is None:
-            return None
+        if match is None:  # the sentence ends
+            return _unknown_noun_phrase(sentence, position, words, pos, unit)
         token = match.group(1)
         pos = match.end()
         if token in _QUOTES:
@@ -346,10 +349,44 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
             phrase = sentence[position:end].strip(" ,“”\"")
             return NounPhrase(lowered, phrase, end, unit)
         if (lowered in _STOP_WORDS and token.islower()) or not token.lstrip("#")[:1].isalnum() or token[:1].isdigit():
-            return None  # a stop word, punctuation or another number ends the search
+            # a stop word, punctuation or another number ends the phrase: its last word is its head
+            return _unknown_noun_phrase(sentence, position, words, pos - len(match.group()), unit)
+        if lowered in NOT_PEOPLE or _is_event_word(lowered):
+            return None  # "20 airstrikes", "three houses"; "Four Killed" in a headline
         words.append(token)
         taken += 1
     return None
+
+
+# Words that stand after a count without being what it counts ("12 more", "five such").
+_NOT_A_HEAD = frozenset({"more", "such", "other", "these", "those", "them", "whom", "each", "every", "of", "the",
+                         "and", "or", "including", "among", "altogether", "apiece", "total", "least", "most", "alone"})
+
+
+def _is_event_word(word: str) -> bool:
+    return bool(find_triggers(word)) or word in _OBJECT_CATEGORY or bool(PEOPLE_PARTICIPLES.fullmatch(word))
+
+
+def _unknown_noun_phrase(sentence: str, position: int, words: list[str], end: int, unit: str) -> NounPhrase | None:
+    """A noun in no list after a count is read as people ("nine staff", "40 worshipers", "three U.S.
+    servicemembers"); whether it is a figure is left to its event word. Not a head: a function word,
+    an abbreviation or a capitalised word alone (a name, not a noun)."""
+    content = [word for word in words if word.lower() not in ("of", "the")]
+    if not content or unit != "people":
+        return None
+    head = content[-1].lstrip("#").rstrip(".")
+    lowered = head.lower()
+    if (lowered in _NOT_A_HEAD or lowered in NOT_PEOPLE or not re.fullmatch(r"[A-Za-z][a-z'’-]*[a-z]", head)
+            or _is_event_word(lowered)):
+        return None
+    if head[0].isupper() and not in_title_case(sentence):
+        return None  # "5 Monday", "40 Ansar Beit": a name, unless the whole line is in title case
+    if lowered.endswith("ed"):
+        return None  # "Kurdistan 24 reported", "five accounted for": a verb, not a noun
+    while end > position and sentence[end - 1] in " ,“”\"":
+        end -= 1
+    phrase = sentence[position:end].strip(" ,“”\"")
+    return NounPhrase(lowered, phrase, end, unit, known=False)
 
 
 # People named by where they are from: "5.6 million Syrians", "300 Iraqis", "Lebanese", "Alawites".

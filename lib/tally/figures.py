@@ -363,6 +363,10 @@ class _StoryReader:
         return rows
 
 
+# What happened, said by an event word; "remaining" and "strength" are read from weaker cues ("inside").
+_EVENT_CATEGORIES = frozenset({"killed", "wounded", "evacuated", "rescued", "surrendered"})
+
+
 def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None,
                          time_spans: list[tuple[int, int]], figure_before: dict[str, Any] | None = None,
                          ) -> list[dict[str, Any]]:
@@ -401,9 +405,9 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         elif phrase is None:
             toll = categories.toll_category(sentence[: quantity_start])
             if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()) or (
-                    earlier and (categories.object_of_verb_alone(sentence[:quantity_start], sentence[quantity_end:])
-                                 or categories.is_part_of_previous(sentence[:quantity_start], sentence[quantity_end:]))):
-                # "three killed", "the toll rose to 45", "killed seven fighters and wounded 15",
+                    categories.object_of_verb_alone(sentence[:quantity_start], sentence[quantity_end:])) or (
+                    earlier and categories.is_part_of_previous(sentence[:quantity_start], sentence[quantity_end:])):
+                # "three killed", "the toll rose to 45", "killing 12.", "killed seven fighters and wounded 15",
                 # "260 fighters, including 53 who were badly wounded"
                 phrase_end, noun, words = quantity_end, None, ""
             elif earlier and categories.is_gapped(sentence[:quantity_start], sentence[quantity_end:]):
@@ -464,6 +468,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = still_there
         if category == OTHER and noun is None:
             continue
+        if phrase and not phrase.known and category not in _EVENT_CATEGORIES:
+            continue  # a count of a noun in no list is a figure only when an event says what happened to it
         if earlier and (noun is None or noun == "others") and not toll:
             group = earlier["group"]  # "12 civilians were killed and 30 wounded": 30 civilians
         elif noun is None:
