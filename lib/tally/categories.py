@@ -101,7 +101,7 @@ for _category in (*CATEGORIES, OTHER):
         _OBJECT_CATEGORY.setdefault(" ".join(_verb.lower().split()), _category)
 _OBJECT_VERBS = CaselessPattern(
     r"\b(?P<verb>" + "|".join(r"\s+".join(map(re.escape, verb.split()))
-                              for verb in sorted(_OBJECT_CATEGORY, key=len, reverse=True)) + r")\s+"
+                              for verb in sorted(_OBJECT_CATEGORY, key=len, reverse=True)) + r")\d{0,2}\s+"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
     r"roughly|over|up to)\s+){0,2}\W*$")
 _OBJECT_REACH = 80  # characters before a number that hold its verb and determiners ("claimed the lives of at least")
@@ -160,7 +160,9 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
         if window[trigger.start].isupper() and _NAME_WORD_BEFORE.search(window, 0, trigger.start) and not in_title_case(sentence):
             continue  # "the International Rescue Committee said": a word of a name, not a verb
         gap = len(window[: trigger.start].split())
-        if gap <= 12 and (best is None or gap < best[0]):
+        if trigger.category == "strength" and (gap > 2 or best is not None):
+            continue  # "four gunmen stormed": the attackers' own verb, next to them; any other event comes first
+        if gap <= 12 and (best is None or gap < best[0] or best[1].category == "strength"):
             best = (gap, trigger)
     strength = _strength_cue(window)
     if best and not (strength is not None and strength <= best[0] and noun_class == "armed"):
@@ -173,6 +175,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     return OTHER, ""
 
 
+# The plain `words` of strength in events.toml say that people took part in an attack ("stormed").
+_ATTACK_WORDS = re.compile("|".join(map(_phrase_pattern, LEXICON.event("strength").words)) or r"(?!)", re.I)
 _EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu|escap", re.I)
 _BESIEGED_VERB = re.compile(r"besieged|trapped|encircled|surrounded|holed", re.I)
 _STRENGTH_RIGHT = CaselessPattern("|".join(_TRIGGERS["strength"]))
@@ -211,8 +215,8 @@ def _allowed(category: str, noun_class: str, words: str = "") -> str:
         return category  # "400 soldiers were besieged in the camp": still there, not deployed
     if noun_class == "troops" and category in ("remaining", "strength", "evacuated"):
         return OTHER
-    if category == "strength" and noun_class not in ("armed", "none"):
-        return "remaining"
+    if category == "strength" and noun_class not in ("armed", "none") and not _ATTACK_WORDS.search(words):
+        return "remaining"  # (people who took part in an attack are its force, whatever the noun)
     return category
 
 
@@ -420,10 +424,31 @@ def noun_from_context(text: str) -> NounPhrase | None:
     return None
 
 
+_AUXILIARIES = re.compile(r"\s*(?:(?:have|has|had|were|was|are|is|been|being|reportedly|also|all|now|later|since|"
+                          r"either|who|that|had)\s+)*", re.I)
+
+
+def event_right_after(after: str) -> bool:
+    """Whether the words right after a bare number say what happened to its people ("Hundreds have
+    died", "3,400 admitted to hospitals with injuries", "as many as 3,000 had sought shelter")."""
+    rest = after[_AUXILIARIES.match(after).end():][:60]
+    triggers = find_triggers(rest)
+    return bool(triggers) and triggers[0].start == 0 and triggers[0].category in (
+        "killed", "wounded", "evacuated", "rescued", "surrendered")
+
+
 def object_of_verb_alone(before: str, after: str) -> bool:
     """Whether the number between `before` and `after` is a verb's object with its noun left out
     ("killed seven fighters and wounded 15 in ...", not "evacuated over ten days")."""
-    return bool(_OBJECT_VERBS.search(before, max(0, len(before) - _OBJECT_REACH)) and _GAP_AFTER.match(after))
+    return bool(_OBJECT_VERBS.search(before, max(0, len(before) - _OBJECT_REACH)) and _OBJECT_END.match(after))
+
+
+# What may follow a verb's bare object: the clause's end, a time or place, another verb of the same
+# subject ("killing five and wounding four"), or a clause about when ("killed one before he entered").
+_OBJECT_END = re.compile(
+    r"\s*(?:more\b\s*)?(?:[,.;:)]|$|(?:on|in|at|by|during|over|overnight|yesterday|today|later|earlier|before|after|"
+    r"when|while|as|near|outside|inside|across|since|from|including|among|and\s+\w+(?:ing|ed)|"
+    r"the\s+(?:next|following|previous)\s+day)\b)", re.I)
 
 
 _HOW_MANY = re.compile(r"\bhow\s+many\b(?P<about>[^.?!;]*)", re.I)
@@ -467,7 +492,9 @@ def subject_casualties(sentence: str) -> str | None:
 # Nouns that say what happened by themselves: "100 bodies were found" (data: `nouns` of events.toml).
 # casualties: killed or wounded, flagged ambiguous_category where it is read.
 NOUN_CATEGORY = {noun.lower(): category for category in CATEGORIES for noun in LEXICON.event(category).nouns}
-_TOLL = re.compile(r"\b(?P<kind>death|casualty|injury)\s+toll\b(?:[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at))?\s+\W*$", re.I)
+# "the death toll rose to 45", "the toll from Sunday's attack on the hotel has risen to at least 16"
+_TOLL = re.compile(r"\b(?:(?P<kind>death|casualty|injury)\s+)?toll\b(?:[^.;]{0,120}?\b(?:to|at|of|reached|hit|is|was|"
+                   r"stands at))?\s+\W*$", re.I)
 _PART_OF = re.compile(  # "including 64 civilians", "– 14 Israelis and three Thais –", "441 civilians (341 men, ...)"
     r"(?:(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
     r"|\s[–—]|\s-)\s+|\(\s*)(?:at least\s+|some\s+|about\s+|around\s+)?\W*$", re.I)
@@ -528,7 +555,7 @@ def toll_category(before: str) -> str | None:
     match = _TOLL.search(before)
     if match is None:
         return None
-    return "wounded" if match.group("kind").lower() == "injury" else "killed"
+    return "wounded" if (match.group("kind") or "").lower() == "injury" else "killed"
 
 
 def is_part_of_previous(before: str, after: str = "") -> bool:

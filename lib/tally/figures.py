@@ -263,10 +263,13 @@ class _StoryReader:
             return []
         rows: list[dict[str, Any]] = []
         wanted = " ".join(str(title).split()).lower()
-        first_word = wanted.split(" ", 1)[0]
         for line in self.front_lines:
-            # the first word first: most lines above a body (an infobox's) are not the headline
-            if line.text.split(None, 1)[0].lower() != first_word or " ".join(line.text.split()).lower() != wanted:
+            # the headline, or the headline under a site's label ("慢速英语:Four Killed in ...", "VOA
+            # Standard English 2009 - Suicide Bombings Kill ..."); most lines above a body are neither
+            if len(line.text) > 2 * len(wanted) + 60:
+                continue
+            seen = " ".join(line.text.split()).lower()
+            if len(seen) > len(wanted) + 60 or wanted not in seen:
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
             credited = _HEADLINE_SPEAKER.match(line.text) or _HEADLINE_SPEAKER_AFTER.search(line.text)
@@ -405,6 +408,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         elif phrase is None:
             toll = categories.toll_category(sentence[: quantity_start])
             if toll or categories.PEOPLE_PARTICIPLES.match(sentence[quantity_end:].lstrip()) or (
+                    categories.event_right_after(sentence[quantity_end:])) or (
                     categories.object_of_verb_alone(sentence[:quantity_start], sentence[quantity_end:])) or (
                     earlier and categories.is_part_of_previous(sentence[:quantity_start], sentence[quantity_end:])):
                 # "three killed", "the toll rose to 45", "killing 12.", "killed seven fighters and wounded 15",
