@@ -258,18 +258,13 @@ class _StoryReader:
         title): a headline's figure counts like any other. Headline grammar drops the auxiliaries
         ("5,000 Evacuated") and reports the news of the day: with no time words, its figure is dated
         at publication. "Pentagon: 19,000 More Evacuated" is the Pentagon's."""
-        title = self.metadata.get("title")
-        if not title or self.body_start == 0:
+        if not self.title or self.body_start == 0:
             return []
         rows: list[dict[str, Any]] = []
-        wanted = " ".join(str(title).split()).lower()
         for line in self.front_lines:
             # the headline, or the headline under a site's label ("慢速英语:Four Killed in ...", "VOA
             # Standard English 2009 - Suicide Bombings Kill ..."); most lines above a body are neither
-            if len(line.text) > 2 * len(wanted) + 60:
-                continue
-            seen = " ".join(line.text.split()).lower()
-            if len(seen) > len(wanted) + 60 or wanted not in seen:
+            if not self.is_headline(line.text):
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
             credited = _HEADLINE_SPEAKER.match(line.text) or _HEADLINE_SPEAKER_AFTER.search(line.text)
@@ -282,6 +277,18 @@ class _StoryReader:
                 rows.append(row)
         self.last_figure = None  # the body's first figure does not continue the headline's
         return rows
+
+    @cached_property
+    def title(self) -> str:
+        """The manifest's title, spaces collapsed, in lower case ('' when there is none)."""
+        return " ".join(str(self.metadata.get("title") or "").split()).lower()
+
+    def is_headline(self, line: str) -> bool:
+        """Whether a line is the headline: the title, or the title under a site's label."""
+        if not self.title or len(line) > 2 * len(self.title) + 60:
+            return False
+        seen = " ".join(line.split()).lower()
+        return len(seen) <= len(self.title) + 60 and self.title in seen
 
     def read(self, paragraph: Paragraph, before: Sequence[str] = (), after: Sequence[str] = (),
              holds_numbers: bool | None = None) -> list[dict[str, Any]]:
@@ -334,6 +341,9 @@ class _StoryReader:
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes, self.heading_day)
+                if when[0] is None and said_on is not None and paragraph.index >= 0 and self.is_headline(
+                        paragraph.text):  # the headline inside the body: the news of the day
+                    when = (said_on, "", BASIS_HEADLINE)
                 if said_on is None and when[0] is None:  # no publication date: the narrative's own "now"
                     when = _narrative_date(when, start, times, carried_day, self.story_year)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
