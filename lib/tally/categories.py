@@ -147,6 +147,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     if obj and not obj.group().rstrip().endswith(",") and fold_case(obj.group("verb")) != "left":
         # ("left 20 dead" reads from the words after the number)
         category = _OBJECT_CATEGORY[" ".join(fold_case(obj.group("verb")).split())]
+        if _THREAT_BEFORE.search(before, max(0, obj.start() - 40), obj.start()):
+            return OTHER, "threat"  # "threatened to kill hundreds": no one was
         return _not_yet(_allowed(category, noun_class), before[: obj.start()], noun_class), obj.group().strip()
     clause_end = _CLAUSE_BREAK.search(after)
     window = after[: clause_end.start()] if clause_end else after
@@ -177,9 +179,10 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
 
 # The plain `words` of strength in events.toml say that people took part in an attack ("stormed").
 _ATTACK_WORDS = re.compile("|".join(map(_phrase_pattern, LEXICON.event("strength").words)) or r"(?!)", re.I)
+_THREAT_BEFORE = re.compile(r"\b(?:threat\w*|vow\w*|promis\w*|pledg\w*|swore|swear\w*|vow)\s+(?:\w+\s+)?to\s+$", re.I)
 _EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu|escap", re.I)
 _BESIEGED_VERB = re.compile(r"besieged|trapped|encircled|surrounded|holed", re.I)
-_STRENGTH_RIGHT = CaselessPattern("|".join(_TRIGGERS["strength"]))
+_STRENGTH_RIGHT = CaselessPattern("|".join(LEXICON.event("strength").patterns))  # not the attackers' verbs
 
 
 def _strength_cue(window: str) -> int | None:
@@ -352,7 +355,8 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
             end = _coordinated_end(sentence, pos)
             phrase = sentence[position:end].strip(" ,“”\"")
             return NounPhrase(lowered, phrase, end, unit)
-        if (lowered in _STOP_WORDS and token.islower()) or not token.lstrip("#")[:1].isalnum() or token[:1].isdigit():
+        if ((lowered in _STOP_WORDS or (lowered in _CLAUSE_WORDS and lowered not in ("and", "or"))) and token.islower()) \
+                or not token.lstrip("#")[:1].isalnum() or token[:1].isdigit():
             # a stop word, punctuation or another number ends the phrase: its last word is its head
             return _unknown_noun_phrase(sentence, position, words, pos - len(match.group()), unit)
         if lowered in NOT_PEOPLE or _is_event_word(lowered):
@@ -362,6 +366,9 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
     return None
 
 
+# Words that end a noun phrase whose head is in no list ("14 conscripts and wounded ...").
+_CLAUSE_WORDS = frozenset({"and", "or", "nor", "if", "unless", "whether", "because", "so", "then", "not", "yet",
+                           "when", "where", "while", "though", "although"})
 # Words that stand after a count without being what it counts ("12 more", "five such").
 _NOT_A_HEAD = frozenset({"more", "such", "other", "these", "those", "them", "whom", "each", "every", "of", "the",
                          "and", "or", "including", "among", "altogether", "apiece", "total", "least", "most", "alone"})
@@ -375,6 +382,11 @@ def _unknown_noun_phrase(sentence: str, position: int, words: list[str], end: in
     """A noun in no list after a count is read as people ("nine staff", "40 worshipers", "three U.S.
     servicemembers"); whether it is a figure is left to its event word. Not a head: a function word,
     an abbreviation or a capitalised word alone (a name, not a noun)."""
+    cut = next((i for i, word in enumerate(words) if word in ("and", "or")), None)
+    if cut is not None:  # "14 conscripts and wounded ...": the phrase ends before its conjunction
+        words = words[:cut]
+        if words:
+            end = sentence.find(words[-1], position) + len(words[-1])
     content = [word for word in words if word.lower() not in ("of", "the")]
     if not content or unit != "people":
         return None

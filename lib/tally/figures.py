@@ -99,7 +99,11 @@ _OR_MORE = re.compile(r",?\s*(?:or|maybe|perhaps|possibly)\s+more\b,?")  # "5,00
 _PLUPERFECT = re.compile(r"\bhad\s+(?:also\s+|already\s+|previously\s+)?\w+(?:ed|en|t)\b", re.I)
 _PRESENT_PERFECT = re.compile(r"\b(?:have|has)\s+(?:\w+\s+){0,2}$", re.I)
 # "has displaced 7,000": a verb in the present perfect just before the number
-_PERFECT_BEFORE = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+(?:ed|en|t)\s+[\'‘“\"]?$", re.I)
+_PERFECT_BEFORE = re.compile(
+    r"\b(?:have|has)\s+(?:been\s+)?\w+(?:ed|en|t)\s+(?:to\s+|at\s+)?[\'‘“\"]?$"  # "has risen to 358"
+    r"|\b(?:have|has)\s+\w+(?:ed|en|t)\b[^.;:]{1,60}\band\s+\w+(?:ed|en|t)\s+$"  # "has killed 40 and wounded dozens"
+    r"|\bthere\s+(?:are|is)\s+(?:now\s+|still\s+)?$",  # "there are dozens of people wounded": now
+    re.I)
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
 
@@ -218,6 +222,7 @@ class _StoryReader:
         self.lead_in: Speech | None = None  # the speaker of a paragraph ending "... posted on Twitter:"
         self.open_quote: Speech | None = None  # the speaker of a quotation left open at a paragraph's end
         self.heading_day: dates.TimeExpression | None = None  # a timeline's day heading ("9 February") above
+        self.list_day: dates.TimeExpression | None = None  # the day of a lead-in ending in ':' above a list
         # A statement's title names whose words the whole text is: "Statement attributable to X, spokesperson"
         attributable = _STATEMENT_BY.match(str(self.metadata.get("title") or ""))
         self.statement_by = self.speech.speaker_named(attributable.group("who")) if attributable else None
@@ -326,6 +331,10 @@ class _StoryReader:
         continues = bool(first_speech and self.previous_speaker and first_speech.speaker == self.previous_speaker
                          and not first_speech.pluperfect)
         inherited = self.previous_context if continues else None
+        if paragraph.text.lstrip().startswith(_LIST_MARKS) and self.list_day is not None:
+            inherited = inherited or self.list_day  # "In operations today:" dates the items listed under it
+        else:
+            self.list_day = None
         rows = []
         if holds_numbers is None:
             holds_numbers = quantities.might_hold_a_number(paragraph.text, paragraph.words)
@@ -372,12 +381,17 @@ class _StoryReader:
         last_speech = next((e for e in reversed(events) if e.speaker), None)
         self.previous_speaker = last_speech.speaker if last_speech else None
         self.lead_in = last_speech if paragraph.text.rstrip().endswith(":") else None
+        if paragraph.text.rstrip().endswith(":"):
+            self.list_day = next((t for t in reversed(times) if t.day and t.kind in (*dates.DAY_KINDS, "today")), None)
         self.open_quote = (last_speech or goes_on) if paragraph.ends_inside_quote else None
         return rows
 
 
 # What happened, said by an event word; "remaining" and "strength" are read from weaker cues ("inside").
 _EVENT_CATEGORIES = frozenset({"killed", "wounded", "evacuated", "rescued", "surrendered"})
+
+
+_LIST_MARKS = ("--", "- ", "• ", "* ", "– ", "— ")
 
 
 def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str | None,
@@ -499,7 +513,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             "category_text": category_text, "flags": flags,
             "trigger_after": sentence[phrase_end:],
             "continues_before": continues_before,  # counts the people of the figure before this sentence
-            "perfect_object": bool(_PERFECT_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start)),
+            "perfect_object": bool(_PERFECT_BEFORE.search(sentence, max(0, quantity_start - 90), quantity_start)),
         })
     return found
 
@@ -511,6 +525,8 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
     """The day a figure refers to, the words that gave it, and how it was found (see the spec's Dates)."""
     start = sentence.start + found["offset"]
     end = sentence.start + found["end_offset"]
+    if published is not None and found["category_text"] == "toll" and found["perfect_object"]:
+        return published, "", "present perfect: up to publication"  # "the toll from Saturday's attack has risen to"
     in_sentence = [t for t in times if sentence.start <= t.start < sentence.end]
     chosen = dates.nearest(in_sentence, start, end, sentence.text, sentence.start)
     if chosen is None:
