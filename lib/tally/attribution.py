@@ -213,6 +213,7 @@ class SpeechReader:
     text: str
     people: dict[str, set[str]] = field(default_factory=dict)  # full name -> role words
     last: dict[str, Speech] = field(default_factory=dict)  # speaker kind -> last speech of that kind
+    roles: dict[str, Speech] = field(default_factory=dict)  # role word -> last speaker introduced by it
 
     def __post_init__(self) -> None:
         dateline = _DATELINE.search(self.text[:600])
@@ -265,6 +266,10 @@ class SpeechReader:
             events.append(event)
             if event.speaker:
                 self.last[event.speaker_kind] = event
+                role = _ROLE_WORDS.search(who) if event.speaker_kind in ("organisation", "group") else None
+                if role is not None and not _DEFINITE.match(who):  # "a UN spokesperson", "a spokesman for the X"
+                    self.last["role"] = event
+                    self.roles[role.group(1).lower()] = event
         return events
 
     def speaker_named(self, name: str) -> Speech | None:
@@ -314,6 +319,8 @@ class SpeechReader:
                 previous = body  # "the SDF released ... They put their casualties at ...": bodies are "they" too
             if kind == "organisation" and previous is None:
                 return None, "none"  # "it said" with no body named before: no one to quote (was a KeyError)
+            if previous is None and kind == "person" and self.last.get("role") is not None:
+                previous = self.last["role"]  # "A spokesman for the Taliban says ... He said": the spokesman
             return (previous.speaker, previous.speaker_kind) if previous else (None, kind)
         if lowered.startswith(("its ", "their ", "his ", "her ")):
             return None, "possessive"
@@ -326,6 +333,9 @@ class SpeechReader:
             for person in reversed(list(self.people)):
                 if role.group(1).lower() in self.people[person]:
                     return person, "person"
+            earlier = self.roles.get(role.group(1).lower())
+            if earlier is not None and len(who.split()) <= 3:  # "the spokesperson said": the one named before
+                return earlier.speaker, earlier.speaker_kind
         if len(who.split()) > (16 if "(" in who else 12):  # "a spokeswoman for the UN High Commissioner for Refugees"
             return None, "none"
         cleaned = _body_words(who)
@@ -362,8 +372,8 @@ class SpeechReader:
         'Mustafa Bali, a spokesman for the SDF')."""
         for match in _NAME.finditer(paragraph):
             name = _capitalised_person_name(match.group())
-            if name is None:
-                continue
+            if name is None or _OF_BEFORE.search(paragraph, max(0, match.start() - 12), match.start()):
+                continue  # "a UN spokesperson in New York": a place
             roles = set(_ROLE_WORDS.findall_folded(paragraph[max(0, match.start() - 40) : match.start()]))
             appositive = _APPOSITIVE_ROLE.match(paragraph, match.end())
             if appositive:
@@ -539,7 +549,8 @@ def _clause_start(window: str) -> int:
     return start
 
 
-_OF_BEFORE = re.compile(r"\bof(?:\s+the)?\s*$", re.I)
+# "the ... Committee of the Red Cross", "a UN spokesperson in New York": a body's or a place's name, not a person's
+_OF_BEFORE = re.compile(r"\b(?:of|in|at|from|near|outside|inside)(?:\s+the)?\s*$", re.I)
 
 
 @lru_cache(maxsize=4096)

@@ -359,6 +359,13 @@ class _StoryReader:
                                 self.speech.dateline_outlet)
                 if who.speaker is None and block_speaker is not None:
                     who = Attribution(block_speaker.speaker, block_speaker.outlet or who.outlet)
+                if who.speaker is None and index and not any(sentence.start <= e.start < sentence.end for e in events) \
+                        and not any(a <= start < b for a, b in paragraph.quotes):
+                    # a sentence with no speech of its own goes on with the account of the sentence before
+                    # ("..., a Defense official said today. A total of 3,994 citizens left on Saturday.")
+                    told = _speech_in(paragraph.sentences[index - 1], events)
+                    if told is not None:
+                        who = Attribution(told.speaker, told.outlet or who.outlet)
                 if found["continues_before"] and self.last_row is not None:
                     # "... still held was 184." "This included 14 foreigners": the same speaker and day
                     if who.speaker is None:
@@ -389,6 +396,13 @@ class _StoryReader:
 
 # What happened, said by an event word; "remaining" and "strength" are read from weaker cues ("inside").
 _EVENT_CATEGORIES = frozenset({"killed", "wounded", "evacuated", "rescued", "surrendered"})
+
+
+def _speech_in(sentence, events: list[Speech]) -> Speech | None:
+    """The last speech event of a sentence that names a speaker of its own (not a paper it cites)."""
+    told = [e for e in events if sentence.start <= e.start < sentence.end and e.speaker
+            and e.speaker_kind not in ("possessive", "first_person")]
+    return told[-1] if told else None
 
 
 _LIST_MARKS = ("--", "- ", "• ", "* ", "– ", "— ")
