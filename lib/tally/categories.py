@@ -102,6 +102,7 @@ for _category in (*CATEGORIES, OTHER):
 _OBJECT_VERBS = CaselessPattern(
     r"\b(?P<verb>" + "|".join(r"\s+".join(map(re.escape, verb.split()))
                               for verb in sorted(_OBJECT_CATEGORY, key=len, reverse=True)) + r")\d{0,2}\s+"
+    r"(?:(?:a|an|the)\s+[a-z]+\s+and\s+(?:his|her|their|its)\s+)?"  # "killed a farmer and his three brothers"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
     r"roughly|over|up to)\s+){0,2}\W*$")
 _OBJECT_REACH = 80  # characters before a number that hold its verb and determiners ("claimed the lives of at least")
@@ -438,15 +439,22 @@ def noun_from_context(text: str) -> NounPhrase | None:
 
 _AUXILIARIES = re.compile(r"\s*(?:(?:have|has|had|were|was|are|is|been|being|reportedly|also|all|now|later|since|"
                           r"either|who|that|had)\s+)*", re.I)
+_ADVERBS = re.compile(r"\s*(?:\w+ly\s+)+", re.I)  # "leaving 9 badly hurt" (but "several willingly complied" as it is)
 
 
 def event_right_after(after: str) -> bool:
     """Whether the words right after a bare number say what happened to its people ("Hundreds have
     died", "3,400 admitted to hospitals with injuries", "as many as 3,000 had sought shelter")."""
     rest = after[_AUXILIARIES.match(after).end():][:60]
-    triggers = find_triggers(rest)
-    return bool(triggers) and triggers[0].start == 0 and triggers[0].category in (
-        "killed", "wounded", "evacuated", "rescued", "surrendered")
+    adverbs = _ADVERBS.match(rest)
+    for words in (rest, rest[adverbs.end():] if adverbs else None):
+        triggers = find_triggers(words) if words else []
+        if triggers and triggers[0].start == 0 and triggers[0].category in _EVENTS:
+            return True
+    return False
+
+
+_EVENTS = ("killed", "wounded", "evacuated", "rescued", "surrendered")
 
 
 def object_of_verb_alone(before: str, after: str) -> bool:

@@ -90,8 +90,21 @@ _QUANTITY_FOLDED = re.compile(QUANTITY.pattern, re.VERBOSE)
 
 
 def quantity_spans(text: str) -> list[tuple[int, int]]:
-    """Where `QUANTITY` matches in `text`, left to right: the candidate quantity expressions."""
-    return [match.span() for match in _QUANTITY_FOLDED.finditer(fold_case(text))]
+    """Where `QUANTITY` matches in `text`, left to right: the candidate quantity expressions.
+    "handed over 115": the particle of a verb, not a bound (the expression starts at the number)."""
+    folded = fold_case(text)
+    spans = []
+    for match in _QUANTITY_FOLDED.finditer(folded):
+        start, end = match.span()
+        if folded.startswith("over", start) and _PARTICLE_VERB_BEFORE.search(folded, max(0, start - 16), start):
+            start += len(folded[start:].split(None, 1)[0]) + (len(folded[start + 4 :]) - len(folded[start + 4 :].lstrip()))
+        spans.append((start, end))
+    return spans
+
+
+# Verbs whose particle is "over": "handed over", "turned over", "took over", "passed over".
+_PARTICLE_VERB_BEFORE = re.compile(r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning|took|take|takes|taken|"
+                                   r"taking|pass|passed|passing|won|win|wins|winning|bring|brought|sign|signed)\s+$")
 
 
 @dataclass(frozen=True)
