@@ -104,6 +104,7 @@ _PERFECT_BEFORE = re.compile(
     r"|\b(?:have|has)\s+\w+(?:ed|en|t)\b[^.;:]{1,60}\band\s+\w+(?:ed|en|t)\s+$"  # "has killed 40 and wounded dozens"
     r"|\bthere\s+(?:are|is)\s+(?:now\s+|still\s+)?$",  # "there are dozens of people wounded": now
     re.I)
+_MODAL_PERFECT = re.compile(r"\b(?:may|might|could|must|would|should)\s+have\b", re.I)  # an estimate, dated when said
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
 
@@ -543,6 +544,9 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
         return published, "", "present perfect: up to publication"  # "the toll from Saturday's attack has risen to"
     in_sentence = [t for t in times if sentence.start <= t.start < sentence.end]
     chosen = dates.nearest(in_sentence, start, end, sentence.text, sentence.start)
+    if (chosen is None and published is not None and _in_present_perfect(found) and not _PLUPERFECT.search(sentence.text)
+            and not _MODAL_PERFECT.search(found["trigger_after"][:60])):
+        return published, "", "present perfect: up to publication"  # its own tense, not a day carried from before
     if chosen is None:
         earlier = [t for t in times if t.end <= sentence.start]
         chosen = earlier[-1] if earlier else None
@@ -564,11 +568,16 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
     if published is not None and not _PLUPERFECT.search(sentence.text):
         if found["category"] in ("remaining", "strength"):
             return published, "", dates.BASIS_NOW
-        words_to_trigger = found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""
-        if (_PRESENT_PERFECT.search(words_to_trigger) or _PERFECT_TRIGGER.match(found["category_text"])
-                or found["perfect_object"]):
+        if _in_present_perfect(found):
             return published, "", "present perfect: up to publication"
     return None, "", dates.BASIS_NONE
+
+
+def _in_present_perfect(found: dict[str, Any]) -> bool:
+    """Whether a figure's own verb is in the present perfect ("have surrendered", "has killed 40")."""
+    words_to_trigger = found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""
+    return bool(_PRESENT_PERFECT.search(words_to_trigger) or _PERFECT_TRIGGER.match(found["category_text"])
+                or found["perfect_object"])
 
 
 def _narrative_date(when: tuple[date | None, str, str], start: int, times: list[dates.TimeExpression],

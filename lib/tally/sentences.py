@@ -22,7 +22,8 @@ _ABBREVIATIONS = {
     "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd", "brig", "pvt", "cpl", "fig", "approx",
     "incl", "excl", "est",
 }
-_STOP = re.compile(r"[.!?…]+[\"”’')\]]*(?:\[\d{1,3}\])*\s+(?=[\"“‘(\[…]*[A-Z0-9])")  # "[6]": a reference mark
+_STOP = re.compile(r"[.!?…]+[\"”’')\]]*(?:\[\d{1,3}\])*\s+(?=[\"“‘(\[…]*[A-Z0-9])"  # "[6]": a reference mark
+                   r"|(?<=[a-z]{3})\.(?=[A-Z][a-z])")  # "killed.The": a full stop that lost its space
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _WORD_OR_YEAR = re.compile(r"[a-z]+|(?<!\d)\d{4}(?!\d)")
 
