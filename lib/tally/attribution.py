@@ -308,6 +308,8 @@ class SpeechReader:
             return None, "none"
         lowered = who.lower().removeprefix("the ")
         if lowered in _OUTLET_BY_ALIAS:
+            if self._acronym_names_a_party(who.removeprefix("the ")):
+                return _PARTY_NAMES_BY_ACRONYM[who.removeprefix("the ")][0], "organisation"
             return _OUTLET_BY_ALIAS[lowered], "outlet"
         if lowered in _FIRST_PERSON:
             return None, "first_person"
@@ -344,6 +346,17 @@ class SpeechReader:
             return None, "none"
         kind = "group" if body == cleaned and _PLURAL_SPEAKER.search(cleaned) else "organisation"
         return known_body_label(body) or body, kind
+
+    def _acronym_names_a_party(self, acronym: str) -> bool:
+        """Whether letters that name a news agency name an armed group or a body in this story instead
+        ("AA" is Anadolu Agency in one story, the Arakan Army in another): the story spells out the
+        party's name and not the agency's."""
+        parties = _PARTY_NAMES_BY_ACRONYM.get(acronym)
+        if not parties:
+            return False
+        agency = _OUTLET_BY_ALIAS[acronym.lower()]
+        spelled = [alias for alias in OUTLETS[agency] if len(alias) > len(acronym) + 2]
+        return any(name in self.text for name in parties) and not any(name in self.text for name in spelled)
 
     def _body_meant(self, cleaned: str, who: str) -> str:
         """The body quoted before that a shorter reference means: "the Observatory" after "the Syrian
@@ -387,6 +400,13 @@ class SpeechReader:
 
 
 _DEFINITE = re.compile(r"(?:the|this|that)\s", re.I)  # "the spokesman", "this official"
+# Acronyms that are also an agency's name -> the longer names of the armed groups and bodies they abbreviate.
+_PARTY_NAMES_BY_ACRONYM: dict[str, tuple[str, ...]] = {}
+for _party_aliases in ([g.aliases for g in LEXICON.groups] + [(b.short or "", b.name, *b.aliases) for b in LEXICON.bodies]):
+    for _acronym in _party_aliases:
+        if _acronym and _acronym.isupper() and _acronym.lower() in _OUTLET_BY_ALIAS:
+            _PARTY_NAMES_BY_ACRONYM[_acronym] = _PARTY_NAMES_BY_ACRONYM.get(_acronym, ()) + tuple(
+                alias for alias in _party_aliases if len(alias) > len(_acronym) + 2)
 
 
 def _speech_verbs(paragraph: str, words: frozenset[str] | None = None) -> list[tuple[int, int, int, bool]]:
