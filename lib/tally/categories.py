@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tally.lexicon import LEXICON
 from tally.sentences import CaselessPattern, fold_case, in_title_case, literal_alternation
@@ -375,6 +376,7 @@ _NOT_A_HEAD = frozenset({"more", "such", "other", "these", "those", "them", "who
                          "and", "or", "including", "among", "altogether", "apiece", "total", "least", "most", "alone"})
 
 
+@lru_cache(maxsize=65536)  # asked of every word after every number; the words repeat
 def _is_event_word(word: str) -> bool:
     return bool(find_triggers(word)) or word in _OBJECT_CATEGORY or bool(PEOPLE_PARTICIPLES.fullmatch(word))
 

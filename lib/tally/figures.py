@@ -291,8 +291,8 @@ class _StoryReader:
 
     def is_headline(self, line: str) -> bool:
         """Whether a line is the headline: the title, or the title under a site's label."""
-        if not self.title or len(line) > 2 * len(self.title) + 60:
-            return False
+        if not self.title or len(line) > 2 * len(self.title) + 60 or 2 * len(line) < len(self.title):
+            return False  # (lower-casing can lengthen a line, never double it)
         seen = " ".join(line.split()).lower()
         return len(seen) <= len(self.title) + 60 and self.title in seen
 

@@ -93,6 +93,8 @@ def quantity_spans(text: str) -> list[tuple[int, int]]:
     """Where `QUANTITY` matches in `text`, left to right: the candidate quantity expressions.
     "handed over 115": the particle of a verb, not a bound (the expression starts at the number)."""
     folded = fold_case(text)
+    if "over" not in folded:  # most sentences: no particle to look for
+        return [match.span() for match in _QUANTITY_FOLDED.finditer(folded)]
     spans = []
     for match in _QUANTITY_FOLDED.finditer(folded):
         start, end = match.span()
