@@ -125,7 +125,8 @@ _ROLE_WORDS = CaselessPattern(
 # "the Britain-based monitor", "the war monitor": a description, not a name (its words are lower
 # case, or compounds like "Britain-based"); these nouns refer back to the body quoted last.
 _BODY_DESCRIPTION = re.compile(r"(?i:the)\s+(?:(?:[a-z]+|[A-Z][\w.]*-(?:based|run|funded))\s+){0,3}(?P<noun>[a-z]+)")
-_BODY_REFERENCES = frozenset("monitor watchdog observatory charity".split())
+_BODY_REFERENCES = frozenset("monitor watchdog observatory charity group agency ministry organisation organization "
+                              "body office mission committee".split())
 _TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.?\s+)+")
 # A capital first, outside any group, lets the engine skip to the next capital letter.
 _NAME = re.compile(r"[A-Z](?:[a-z][\w'’-]*|\.)(?:\s+(?:al-|bin\s+|de\s+|van\s+)?[A-Z](?:[a-z][\w'’-]*|\.))+")
@@ -327,7 +328,7 @@ class SpeechReader:
         if lowered.startswith(("its ", "their ", "his ", "her ")):
             return None, "possessive"
         name = _person_name(who)
-        if name:
+        if name and known_body_label(name) is None:  # "Doctors Without Borders" is a body, not a person
             full = self._full_name(name)
             return full, "person"
         role = _ROLE_WORDS.search(who)
@@ -361,7 +362,8 @@ class SpeechReader:
     def _body_meant(self, cleaned: str, who: str) -> str:
         """The body quoted before that a shorter reference means: "the Observatory" after "the Syrian
         Observatory for Human Rights"; "the Britain-based monitor" for the monitor quoted last."""
-        previous = self.last.get("organisation")
+        bodies = [e for e in (self.last.get("organisation"), self.last.get("group")) if e is not None]
+        previous = max(bodies, key=lambda e: e.start) if bodies else None  # "Doctors Without Borders" is a "they"
         if previous is None or previous.speaker is None or not cleaned or previous.speaker == cleaned:
             return cleaned
         if (len(cleaned) > 3 and cleaned.lower() in previous.speaker.lower()
