@@ -386,10 +386,14 @@ class SpeechReader:
         """Remember named people and the role words around them ('SDF spokesman Mustafa Bali',
         'Mustafa Bali, a spokesman for the SDF')."""
         for match in _NAME.finditer(paragraph):
-            name = _capitalised_person_name(match.group())
+            words = match.group().split()
+            titled = set()
+            while len(words) > 2 and _ROLE_WORDS.findall_folded(words[0]):  # "Governor Ivan Petrenko"
+                titled |= set(_ROLE_WORDS.findall_folded(words.pop(0)))
+            name = _capitalised_person_name(" ".join(words))
             if name is None or _OF_BEFORE.search(paragraph, max(0, match.start() - 12), match.start()):
                 continue  # "a UN spokesperson in New York": a place
-            roles = set(_ROLE_WORDS.findall_folded(paragraph[max(0, match.start() - 40) : match.start()]))
+            roles = titled | set(_ROLE_WORDS.findall_folded(paragraph[max(0, match.start() - 40) : match.start()]))
             appositive = _APPOSITIVE_ROLE.match(paragraph, match.end())
             if appositive:
                 roles |= set(_ROLE_WORDS.findall_folded(appositive.group("role")))
@@ -399,6 +403,19 @@ class SpeechReader:
     def _foreign_outlet(self, alias: str) -> str | None:
         name = _OUTLET_BY_ALIAS.get(alias.lower().removeprefix("the "), alias)
         return None if name == self.own_outlet else name
+
+
+def person_with_role(role_words: str, text: str) -> str | None:
+    """The person a text names with a role ("governor" -> "Ivan Petrov" where it says "Governor Ivan
+    Petrov said" or "Ivan Petrov, the regional governor,"): the first so named; None if none is."""
+    role = _ROLE_WORDS.search(role_words)
+    if role is None:
+        return None
+    reader = SpeechReader(own_outlet=None, text="")
+    for paragraph in text.split("\n"):
+        if role.group(1).lower() in paragraph.lower():
+            reader._learn_people(paragraph)
+    return next((person for person, roles in reader.people.items() if role.group(1).lower() in roles), None)
 
 
 _DEFINITE = re.compile(r"(?:the|this|that)\s", re.I)  # "the spokesman", "this official"

@@ -22,7 +22,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from tally import categories, dates, quantities
-from tally.attribution import Attribution, Speech, SpeechReader, attribute, tweet_card, tweet_signoff
+from tally.attribution import (Attribution, Speech, SpeechReader, attribute, person_with_role, tweet_card,
+                               tweet_signoff)
 from tally.categories import CATEGORIES, OTHER
 from tally.infobox import infobox_figures
 from tally.infobox import result_lines as infobox_result_lines
@@ -274,7 +275,7 @@ class _StoryReader:
                 continue
             paragraph = Paragraph(-1, line.start, line.end, line.text, words_of(line.text))
             credited = _HEADLINE_SPEAKER.match(line.text) or _HEADLINE_SPEAKER_AFTER.search(line.text)
-            speech = self.speech.speaker_named(credited.group("who")) if credited else None
+            speech = self._headline_speaker(credited.group("who")) if credited else None
             for row in self.read(paragraph):
                 if row["date"] is None and self.published is not None:
                     row.update(date=self.published, date_basis=BASIS_HEADLINE)
@@ -283,6 +284,15 @@ class _StoryReader:
                 rows.append(row)
         self.last_figure = None  # the body's first figure does not continue the headline's
         return rows
+
+    def _headline_speaker(self, who: str) -> Speech | None:
+        """Whom a headline credits: "Pentagon: ...", "... - governor" (a role alone is the person of
+        that role the story names: "Governor Ivan Petrov said ...")."""
+        if who[:1].islower() and len(who.split()) <= 2:
+            person = person_with_role(who, self.text[self.body_start : self.body_end])
+            if person is not None:
+                return Speech(0, 0, person, "person", None)
+        return self.speech.speaker_named(who)
 
     @cached_property
     def title(self) -> str:
@@ -351,13 +361,18 @@ class _StoryReader:
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes, self.heading_day)
-                if when[0] is None and said_on is not None and paragraph.index >= 0 and self.is_headline(
-                        paragraph.text):  # the headline inside the body: the news of the day
-                    when = (said_on, "", BASIS_HEADLINE)
+                headline = paragraph.index >= 0 and self.is_headline(paragraph.text)
+                if when[0] is None and said_on is not None and headline:  # the headline inside the body:
+                    when = (said_on, "", BASIS_HEADLINE)  # the news of the day
                 if said_on is None and when[0] is None:  # no publication date: the narrative's own "now"
                     when = _narrative_date(when, start, times, carried_day, self.story_year)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 self.speech.dateline_outlet)
+                credited = (_HEADLINE_SPEAKER.match(paragraph.text) or _HEADLINE_SPEAKER_AFTER.search(paragraph.text)
+                            ) if headline else None
+                if credited is not None and (who.speaker is None or who.speaker.lower() == credited.group("who").lower()):
+                    named = self._headline_speaker(credited.group("who"))  # "... - governor": the governor named
+                    who = Attribution(named.speaker, named.outlet or who.outlet) if named else who
                 if who.speaker is None and block_speaker is not None:
                     who = Attribution(block_speaker.speaker, block_speaker.outlet or who.outlet)
                 if who.speaker is None and index and not any(sentence.start <= e.start < sentence.end for e in events) \
