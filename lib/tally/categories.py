@@ -161,6 +161,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
     for trigger in find_triggers(window):
         if _NUMBER_NEXT.match(window, trigger.end):
             continue  # "... and freed 24 captives": the verb of the next number, not of this one
+        if _OWN_OBJECT_NEXT.match(window, trigger.end) and _AND_BEFORE.search(window, 0, trigger.start):
+            continue  # "abducted 25 students and killed a teacher": the verb of another object
         if window[trigger.start].isupper() and _NAME_WORD_BEFORE.search(window, 0, trigger.start) and not in_title_case(sentence):
             continue  # "the International Rescue Committee said": a word of a name, not a verb
         gap = len(window[: trigger.start].split())
@@ -182,6 +184,8 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
 # The plain `words` of strength in events.toml say that people took part in an attack ("stormed").
 _ATTACK_WORDS = re.compile("|".join(map(_phrase_pattern, LEXICON.event("strength").words)) or r"(?!)", re.I)
 _THREAT_BEFORE = re.compile(r"\b(?:threat\w*|vow\w*|promis\w*|pledg\w*|swore|swear\w*|vow)\s+(?:\w+\s+)?to\s+$", re.I)
+_OWN_OBJECT_NEXT = re.compile(r"\s+(?:a|an|his|her|their|its|one)\s+[a-z]", re.I)
+_AND_BEFORE = re.compile(r"\b(?:and|then|but)\s+$", re.I)
 _EVACUATION_VERB = re.compile(r"evacuat|airlift|flown\s+out|rescu|escap", re.I)
 _BESIEGED_VERB = re.compile(r"besieged|trapped|encircled|surrounded|holed", re.I)
 _STRENGTH_RIGHT = CaselessPattern("|".join(LEXICON.event("strength").patterns))  # not the attackers' verbs
@@ -563,6 +567,21 @@ def follows_suit(after: str) -> bool:
 
 
 _REMAINING_BEFORE = re.compile(r"\b(?:remaining|last)\s+\W*$", re.I)
+
+
+_AMONG_BEFORE = re.compile(r"\bamong\s+(?:the|those)\s+(?P<event>[a-z]+(?:\s+[a-z]+)?)\s+(?:were|was|are|is)\s+"
+                           r"(?:at\s+least\s+|some\s+|about\s+)?\W*$", re.I)
+
+
+def among_the(before: str) -> tuple[str, str] | None:
+    """'Among the dead were 4 children', 'among those wounded are ...': the event the count is part of."""
+    match = _AMONG_BEFORE.search(before[-60:])
+    if match is None:
+        return None
+    event = match.group("event")
+    triggers = find_triggers(event)
+    category = triggers[0].category if triggers else NOUN_CATEGORY.get(event.lower())
+    return (category, event) if category in _EVENTS else None
 
 
 def remaining_before(before: str, noun_class: str) -> tuple[str, str] | None:

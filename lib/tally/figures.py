@@ -456,6 +456,9 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         before, after_number = sentence[:quantity_start], sentence[quantity_end:]
         # "which decreased to 90,000", "This number was raised to 100": the count before it, changed
         changed = phrase is None and bool(earlier or figure_before) and categories.changed_count(before)
+        named = categories.count_named_before(before) if changed else None
+        if named is not None and categories.category_in(named, "none")[0] != OTHER:
+            changed = False  # "the number of people displaced ... has climbed to 120,000": that count, not the last
         if changed:
             phrase_end, noun, words, gapped = quantity_end, None, "", True
             earlier = earlier or figure_before
@@ -492,8 +495,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             phrase_end, noun, words = phrase.end, phrase.noun, phrase.phrase
         kind = categories.noun_class(noun)
         category, category_text = categories.choose_category(sentence, quantity_start, phrase_end, kind)
-        if noun in categories.NOUN_CATEGORY and category != categories.NOUN_CATEGORY[noun] and _DIGIT.search(
-                sentence, phrase_end, max(phrase_end, sentence.find(category_text, phrase_end))):
+        if noun in categories.NOUN_CATEGORY and category != categories.NOUN_CATEGORY[noun] and (_DIGIT.search(
+                sentence, phrase_end, max(phrase_end, sentence.find(category_text, phrase_end)))
+                or (categories.NOUN_CATEGORY[noun] == "killed" and noun != "casualties")):
+            # ("17 bodies were pulled from the rubble": the dead are never rescued or evacuated)
             # "773 corpses and 2,880 injured people": the verb after the next number is that number's
             category, category_text = categories.NOUN_CATEGORY[noun], noun
         continues_before = crossed or (changed and not found)
@@ -521,6 +526,9 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = OTHER, "if"  # "if 1,000 fighters surrender": not something that happened
         if category != OTHER and _POPULATION_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start):
             category, category_text = OTHER, "population"  # "the city's 600,000 residents", "home to 600,000"
+        among = categories.among_the(before) if category == OTHER else None
+        if among is not None:  # "Among the dead were 4 children"
+            category, category_text = among
         still_there = categories.remaining_before(sentence[:quantity_start], kind) if category == OTHER else None
         if still_there and noun is not None:
             category, category_text = still_there
