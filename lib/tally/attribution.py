@@ -125,6 +125,11 @@ _ROLE_WORDS = CaselessPattern(
 # "the Britain-based monitor", "the war monitor": a description, not a name (its words are lower
 # case, or compounds like "Britain-based"); these nouns refer back to the body quoted last.
 _BODY_DESCRIPTION = re.compile(r"(?i:the)\s+(?:(?:[a-z]+|[A-Z][\w.]*-(?:based|run|funded))\s+){0,3}(?P<noun>[a-z]+)")
+# Descriptions that refer back only to a body whose name says it is one ("the ministry", "the monitor").
+_NAMED_KINDS = {"ministry": ("ministry",), "committee": ("committee",), "mission": ("mission",), "office": ("office",),
+                "monitor": ("observatory", "monitor", "watch", "rights"), "watchdog": ("observatory", "monitor", "watch",
+                                                                                      "rights"),
+                "observatory": ("observatory",)}
 _BODY_REFERENCES = frozenset("monitor watchdog observatory charity group agency ministry organisation organization "
                               "body office mission committee".split())
 _TITLES = re.compile(r"^(?:(?:Gen|Col|Lt|Maj|Capt|Sgt|Adm|Brig|Dr|Mr|Mrs|Ms|Prof|Sen|Rep|Gov)\.?\s+)+")
@@ -362,7 +367,8 @@ class SpeechReader:
     def _body_meant(self, cleaned: str, who: str) -> str:
         """The body quoted before that a shorter reference means: "the Observatory" after "the Syrian
         Observatory for Human Rights"; "the Britain-based monitor" for the monitor quoted last."""
-        bodies = [e for e in (self.last.get("organisation"), self.last.get("group")) if e is not None]
+        bodies = [e for e in (self.last.get("organisation"), self.last.get("group")) if e is not None and (
+            e.speaker_kind == "organisation" or known_body_label(e.speaker or "") is not None)]
         previous = max(bodies, key=lambda e: e.start) if bodies else None  # "Doctors Without Borders" is a "they"
         if previous is None or previous.speaker is None or not cleaned or previous.speaker == cleaned:
             return cleaned
@@ -370,8 +376,9 @@ class SpeechReader:
                 and re.search(rf"\b{re.escape(cleaned)}\b", previous.speaker, re.I)):
             return previous.speaker
         description = _BODY_DESCRIPTION.fullmatch(who.strip())
-        if description and description.group("noun").lower() in _BODY_REFERENCES:
-            return previous.speaker
+        noun = description.group("noun").lower() if description else ""
+        if noun in _BODY_REFERENCES and any(word in previous.speaker.lower() for word in _NAMED_KINDS.get(noun, ("",))):
+            return previous.speaker  # ("the ministry" only for a ministry, "the monitor" for a monitor)
         return cleaned
 
     def _full_name(self, name: str) -> str:

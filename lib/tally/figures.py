@@ -105,6 +105,7 @@ _PERFECT_BEFORE = re.compile(
     r"|\b(?:have|has)\s+\w+(?:ed|en|t)\b[^.;:]{1,60}\band\s+\w+(?:ed|en|t)\s+$"  # "has killed 40 and wounded dozens"
     r"|\bthere\s+(?:are|is)\s+(?:now\s+|still\s+)?$",  # "there are dozens of people wounded": now
     re.I)
+_PRESENT_BEFORE_TRIGGER = re.compile(r"\b(?:are|is)\s+(?:still\s+|now\s+|currently\s+)?$", re.I)
 _MODAL_PERFECT = re.compile(r"\b(?:may|might|could|must|would|should)\s+have\b", re.I)  # an estimate, dated when said
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
 
@@ -433,7 +434,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
     for quantity_start, quantity_end in quantity_spans(sentence):
         if any(s < quantity_end and quantity_start < e for s, e in time_spans):
             continue  # "several nights", "two days ago", "March 23"
-        if _MONTH_BEFORE.search(sentence[:quantity_start]) or sentence[quantity_end:].startswith(("%", " percent")):
+        if _MONTH_BEFORE.search(sentence[:quantity_start]) or sentence[quantity_end:].startswith(
+                ("%", " percent", " per cent", "-percent", " pc ", " pct")):
             continue
         if _ONE_OF.match(sentence, quantity_start):
             continue  # "one of the women said": a person, not a count
@@ -593,6 +595,9 @@ def _date_for(found: dict[str, Any], sentence, times: list[dates.TimeExpression]
             return published, "", dates.BASIS_NOW
         if _in_present_perfect(found):
             return published, "", "present perfect: up to publication"
+        words_to_trigger = found["trigger_after"].split(found["category_text"])[0] if found["category_text"] else ""
+        if _PRESENT_BEFORE_TRIGGER.search(words_to_trigger):
+            return published, "", dates.BASIS_NOW  # "310,000 people are internally displaced": about now
     return None, "", dates.BASIS_NONE
 
 
