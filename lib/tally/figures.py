@@ -105,6 +105,7 @@ _PERFECT_BEFORE = re.compile(
     r"|\b(?:have|has)\s+\w+(?:ed|en|t)\b[^.;:]{1,60}\band\s+\w+(?:ed|en|t)\s+$"  # "has killed 40 and wounded dozens"
     r"|\bthere\s+(?:are|is)\s+(?:now\s+|still\s+)?$",  # "there are dozens of people wounded": now
     re.I)
+_STRONG = re.compile(r"[-\s]strong\b", re.I)
 _PRESENT_BEFORE_TRIGGER = re.compile(r"\b(?:are|is)\s+(?:still\s+|now\s+|currently\s+)?$", re.I)
 _MODAL_PERFECT = re.compile(r"\b(?:may|might|could|must|would|should)\s+have\b", re.I)  # an estimate, dated when said
 _PERFECT_TRIGGER = re.compile(r"(?:have|has)\s", re.I)  # the trigger itself: "have left"
@@ -444,6 +445,17 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         try:
             quantity = read_quantity(sentence[quantity_start:quantity_end])
         except NotAQuantity:
+            continue
+        strong = _STRONG.match(sentence, quantity_end)
+        if strong:  # "a 100-strong force of militants": the force's size
+            force = categories.noun_phrase_after(sentence, strong.end())
+            found.append({
+                "offset": quantity_start, "end_offset": force.end if force else strong.end(), "category": "strength",
+                "group": categories.group_label(force.phrase, force.noun, insurgent) if force else "fighters",
+                "low": quantity.low, "high": quantity.high, "best": quantity.best, "unit": "people",
+                "category_text": strong.group().strip(), "flags": quantity.flags, "trigger_after": "",
+                "continues_before": False, "perfect_object": False,
+            })
             continue
         phrase = categories.noun_phrase_after(sentence, quantity_end)
         after = sentence[phrase.end:] if phrase else sentence[quantity_end:]
