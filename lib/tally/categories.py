@@ -519,7 +519,7 @@ def subject_casualties(sentence: str) -> str | None:
 # casualties: killed or wounded, flagged ambiguous_category where it is read.
 NOUN_CATEGORY = {noun.lower(): category for category in CATEGORIES for noun in LEXICON.event(category).nouns}
 # "the death toll rose to 45", "the toll from Sunday's attack on the hotel has risen to at least 16"
-_TOLL = re.compile(r"\b(?:(?P<kind>death|casualty|injury)\s+)?toll\b(?:[^.;]{0,120}?\b(?:to|at|of|reached|hit|is|was|"
+_TOLL = re.compile(r"\b(?:(?P<kind>death|casualty|injury)\s+)?toll\b(?:(?:[^.;]|\.(?=\w)){0,120}?\b(?:to|at|of|reached|hit|is|was|"
                    r"stands at))?\s+\W*$", re.I)
 _PART_OF = re.compile(  # "including 64 civilians", "– 14 Israelis and three Thais –", "441 civilians (341 men, ...)"
     r"(?:(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"

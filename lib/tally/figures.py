@@ -105,6 +105,7 @@ _PERFECT_BEFORE = re.compile(
     r"|\b(?:have|has)\s+\w+(?:ed|en|t)\b[^.;:]{1,60}\band\s+\w+(?:ed|en|t)\s+$"  # "has killed 40 and wounded dozens"
     r"|\bthere\s+(?:are|is)\s+(?:now\s+|still\s+)?$",  # "there are dozens of people wounded": now
     re.I)
+_DAY_OR_YEAR = re.compile(r"\d{1,2}|\d{4}")  # after a month's name: "March 23", not "August 91,739 IDPs"
 _STRONG = re.compile(r"[-\s]strong\b", re.I)
 _PRESENT_BEFORE_TRIGGER = re.compile(r"\b(?:are|is)\s+(?:still\s+|now\s+|currently\s+)?$", re.I)
 _MODAL_PERFECT = re.compile(r"\b(?:may|might|could|must|would|should)\s+have\b", re.I)  # an estimate, dated when said
@@ -435,7 +436,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
     for quantity_start, quantity_end in quantity_spans(sentence):
         if any(s < quantity_end and quantity_start < e for s, e in time_spans):
             continue  # "several nights", "two days ago", "March 23"
-        if _MONTH_BEFORE.search(sentence[:quantity_start]) or sentence[quantity_end:].startswith(
+        if (_MONTH_BEFORE.search(sentence[:quantity_start]) and _DAY_OR_YEAR.fullmatch(
+                sentence[quantity_start:quantity_end])) or sentence[quantity_end:].startswith(
                 ("%", " percent", " per cent", "-percent", " pc ", " pct")):
             continue
         if _ONE_OF.match(sentence, quantity_start):
@@ -538,7 +540,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = categories.category_in(about, kind)
         if category != OTHER and _HYPOTHETICAL.search(sentence, max(0, quantity_start - 40), quantity_start):
             category, category_text = OTHER, "if"  # "if 1,000 fighters surrender": not something that happened
-        if category != OTHER and _POPULATION_BEFORE.search(sentence, max(0, quantity_start - 40), quantity_start):
+        if category != OTHER and categories.NOUN_CATEGORY.get(noun or "") != "evacuated" and _POPULATION_BEFORE.search(
+                sentence, max(0, quantity_start - 40), quantity_start):  # ("home to 19,000 refugees" are displaced)
             category, category_text = OTHER, "population"  # "the city's 600,000 residents", "home to 600,000"
         among = categories.among_the(before) if category == OTHER else None
         if among is not None:  # "Among the dead were 4 children"
