@@ -212,7 +212,20 @@ def _not_yet(category: str, before_trigger: str, noun_class: str) -> str:
         return _allowed("remaining", noun_class, "trapped")
     if category == "killed" and in_the_future(before_trigger):
         return _allowed("remaining", noun_class, "trapped")
+    if category in ("evacuated", "surrendered", "rescued", "wounded") and _FORECAST_BEFORE.search(before_trigger[-40:]):
+        return OTHER  # "perhaps 300,000 more could leave in the coming days": a forecast, not a figure
     return category
+
+
+def forecast_after(after: str) -> bool:
+    """Whether the words after a count say what may yet happen ("300,000 more could leave")."""
+    return bool(_FORECAST_AFTER.match(after))
+
+
+_FORECAST_AFTER = re.compile(r"\s+(?:more\s+|others?\s+)?(?:will|could|may|might|would|(?:are|is)\s+(?:expected|likely|"
+                             r"set|due)\s+to)\b", re.I)
+_FORECAST_BEFORE = re.compile(r"\b(?:will|could|may|might|would|(?:are|is)\s+(?:expected|likely|set|due)\s+to)\s+"
+                              r"(?:\w+\s+)?(?:be\s+)?$", re.I)
 
 
 def _allowed(category: str, noun_class: str, words: str = "") -> str:

@@ -525,6 +525,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         elif gapped and category == OTHER:
             if crossed and not categories.follows_suit(sentence[quantity_end:]):
                 continue  # "... 62 died. A further 120 were being treated": not more of the same
+            if categories.forecast_after(sentence[quantity_end:]):
+                continue  # "... and perhaps 300,000 more could leave": a forecast
             category, category_text = earlier["category"], earlier["category_text"]
         elif category == OTHER and earlier and (categories.is_part_of_previous(before, after_number)
                                                 or categories.shares_previous_fate(before)
