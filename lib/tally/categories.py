@@ -388,6 +388,7 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
 # Words that end a noun phrase whose head is in no list ("14 conscripts and wounded ...").
 _CLAUSE_WORDS = frozenset({"and", "or", "nor", "if", "unless", "whether", "because", "so", "then", "not", "yet",
                            "when", "where", "while", "though", "although"})
+_PRONOUNS_AFTER = frozenset({"them", "whom", "those", "us", "these", "which"})
 # Words that stand after a count without being what it counts ("12 more", "five such").
 _NOT_A_HEAD = frozenset({"more", "such", "other", "these", "those", "them", "whom", "each", "every", "of", "the",
                          "and", "or", "including", "among", "altogether", "apiece", "total", "least", "most", "alone"})
@@ -408,8 +409,8 @@ def _unknown_noun_phrase(sentence: str, position: int, words: list[str], end: in
         if words:
             end = sentence.find(words[-1], position) + len(words[-1])
     content = [word for word in words if word.lower() not in ("of", "the")]
-    if not content or unit != "people":
-        return None
+    if not content or unit != "people" or any(word.lower() in _PRONOUNS_AFTER for word in content):
+        return None  # ("15 of them seriously": a part of the figure before, read as such)
     head = content[-1].lstrip("#").rstrip(".")
     lowered = head.lower()
     if (lowered in _NOT_A_HEAD or lowered in NOT_PEOPLE or not re.fullmatch(r"[A-Za-z][a-z'’-]*[a-z]", head)
@@ -541,7 +542,8 @@ _PART_OF = re.compile(  # "including 64 civilians", "– 14 Israelis and three T
 _PART_AFTER = re.compile(r"\s+of\s+(?:whom|them|those)\b", re.I)
 # "This included 14 foreigners ...": the sentence counts part of the figure before it
 _PART_OF_BEFORE_SENTENCE = re.compile(
-    r"^\W*(?:this|these|that|they|those|the\s+(?:figure|total|number|toll))\s+(?:also\s+)?(?:included|includes|include|comprised)\s+"
+    r"^\W*(?:this|these|that|they|those|the\s+(?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?:also\s+)?(?:included|includes|include|"
+    r"comprised)\s+"  # "This included 14 foreigners", "The captives included 20 women"
     r"(?:at least\s+|some\s+|about\s+)?\W*$", re.I)
 # "which decreased to 90,000", "This number was raised to 100": a count of the people before it, changed
 _CHANGED_TO = re.compile(
@@ -616,6 +618,28 @@ def is_part_of_previous(before: str, after: str = "") -> bool:
     """'15 hostages, including four children', '17 hostages – 14 Israelis and three Thais –',
     '240 prisoners, 107 of whom were ...': the second number is part of the first."""
     return bool(_PART_OF.search(before) or _PART_AFTER.match(after))
+
+
+_MADE_OF = re.compile(r"\s+(?:were|was|are|is)\s+(?:(?:also|all|mostly)\s+)?(?:[A-Za-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)\b")
+_OF_THE_EVENT = re.compile(r"\s+of\s+(?:the|those)\s+(?P<event>[a-z]+)\b", re.I)
+
+
+def made_of(after: str) -> bool:
+    """Whether a count opening a sentence says who some of the people before were ("Twelve were children.")."""
+    match = _MADE_OF.match(after)
+    return bool(match) and match.group("noun").lower() in PEOPLE_NOUNS and not find_triggers(after[: match.end()])
+
+
+def of_the_event(after: str) -> tuple[str, str, int] | None:
+    """'Eight of the dead', 'three of the injured': part of the people an event befell; its category, its
+    word and where the words end (what follows may tell what befell the part: "... of the rescued were wounded")."""
+    match = _OF_THE_EVENT.match(after)
+    if match is None:
+        return None
+    event = match.group("event")
+    triggers = find_triggers(event)
+    category = triggers[0].category if triggers else NOUN_CATEGORY.get(event.lower())
+    return (category, event, match.end()) if category in _EVENTS else None
 
 
 def part_of_figure_before(before: str) -> bool:

@@ -487,6 +487,12 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                 # "three killed", "the toll rose to 45", "killing 12.", "killed seven fighters and wounded 15",
                 # "260 fighters, including 53 who were badly wounded"
                 phrase_end, noun, words = quantity_end, None, ""
+            elif categories.of_the_event(sentence[quantity_end:]) or (
+                    figure_before and not earlier and not sentence[:quantity_start].strip(" \"“")
+                    and categories.made_of(sentence[quantity_end:])):
+                # "Eight of the dead were police officers", "... killed 30 people. Twelve were children."
+                part = categories.of_the_event(sentence[quantity_end:])
+                phrase_end, noun, words = quantity_end + (part[2] if part else 0), None, ""
             elif earlier and categories.is_gapped(sentence[:quantity_start], sentence[quantity_end:]):
                 phrase_end, noun, words, gapped = quantity_end, None, "", True
             elif (earlier or figure_before) and categories.continues_a_count(
@@ -533,8 +539,11 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
                                                 or categories.coordinated_with(sentence[earlier["end_offset"]:quantity_start])):
             # "including 64 civilians", "107 of whom", "killed 52 fighters and 4 civilians"
             category, category_text = earlier["category"], earlier["category_text"]
-        elif category == OTHER and earlier is None and figure_before and categories.part_of_figure_before(before):
-            category, category_text = figure_before["category"], figure_before["category_text"]  # "This included 14 ..."
+        elif category == OTHER and earlier is None and figure_before and (
+                categories.part_of_figure_before(before)
+                or (not before.strip(" \"“") and categories.made_of(after_number))):
+            # "This included 14 ...", "The captives included 20 women", "Twelve were children."
+            category, category_text = figure_before["category"], figure_before["category_text"]
             continues_before = True
         elif category == OTHER and noun in categories.NOUN_CATEGORY:
             category, category_text = categories.NOUN_CATEGORY[noun], noun
@@ -545,7 +554,8 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         if category != OTHER and categories.NOUN_CATEGORY.get(noun or "") != "evacuated" and _POPULATION_BEFORE.search(
                 sentence, max(0, quantity_start - 40), quantity_start):  # ("home to 19,000 refugees" are displaced)
             category, category_text = OTHER, "population"  # "the city's 600,000 residents", "home to 600,000"
-        among = categories.among_the(before) if category == OTHER else None
+        among = (categories.among_the(before) or categories.of_the_event(after_number)) if category == OTHER else None
+        among = among[:2] if among else None
         if among is not None:  # "Among the dead were 4 children"
             category, category_text = among
         still_there = categories.remaining_before(sentence[:quantity_start], kind) if category == OTHER else None
