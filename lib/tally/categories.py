@@ -418,8 +418,8 @@ def _unknown_noun_phrase(sentence: str, position: int, words: list[str], end: in
         return None
     if head[0].isupper() and not in_title_case(sentence):
         return None  # "5 Monday", "40 Ansar Beit": a name, unless the whole line is in title case
-    if lowered.endswith("ed"):
-        return None  # "Kurdistan 24 reported", "five accounted for": a verb, not a noun
+    if lowered.endswith(("ed", "ing")):
+        return None  # "Kurdistan 24 reported", "wounding 12 according to": a verb, not a noun
     while end > position and sentence[end - 1] in " ,“”\"":
         end -= 1
     phrase = sentence[position:end].strip(" ,“”\"")
@@ -487,7 +487,7 @@ def object_of_verb_alone(before: str, after: str) -> bool:
 # subject ("killing five and wounding four"), or a clause about when ("killed one before he entered").
 _OBJECT_END = re.compile(
     r"\s*(?:more\b\s*)?(?:[,.;:)]|$|(?:on|in|at|by|during|over|overnight|yesterday|today|later|earlier|before|after|"
-    r"when|while|as|near|outside|inside|across|since|from|including|among|and\s+\w+(?:ing|ed)|"
+    r"when|while|as|near|outside|inside|across|since|from|including|among|according|and\s+\w+(?:ing|ed)|"
     r"the\s+(?:next|following|previous)\s+day)\b)", re.I)
 
 
