@@ -105,7 +105,7 @@ _OBJECT_VERBS = CaselessPattern(
                               for verb in sorted(_OBJECT_CATEGORY, key=len, reverse=True)) + r")\d{0,2}\s+"
     r"(?:(?:a|an|the)\s+[a-z]+\s+and\s+(?:his|her|their|its)\s+)?"  # "killed a farmer and his three brothers"
     r"(?:(?:the|some|its|their|his|her|at least|an estimated|about|more than|nearly|another|approximately|around|"
-    r"roughly|over|up to)\s+){0,2}\W*$")
+    r"roughly|over|up to|remaining|other|fellow)\s+){0,3}\W*$")  # "released their remaining 89"
 _OBJECT_REACH = 80  # characters before a number that hold its verb and determiners ("claimed the lives of at least")
 _NUMBER_NEXT = re.compile(
     r"\s+(?:(?:at\s+least|about|some|more\s+than|nearly|around|almost|over|up\s+to|as\s+many\s+as|another)\s+)?\d", re.I)
