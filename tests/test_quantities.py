@@ -122,3 +122,11 @@ def test_a_day_then_a_number_is_not_one_spaced_number():
 def test_an_alternative_after_or_is_not_joined_to_a_range_that_follows():
     text = "15,000 or 40,000–60,000"
     assert [text[a:b] for a, b in quantity_spans(text)] == ["15,000", "40,000–60,000"]
+
+
+def test_every_worded_amount_passes_the_cheap_number_test():
+    """might_hold_a_number must not skip a sentence whose only amount is a word ("a pair", "scores")."""
+    from tally.quantities import ARTICLE_AMOUNTS, VAGUE_BOUNDS, might_hold_a_number
+
+    for phrase in (*VAGUE_BOUNDS, *ARTICLE_AMOUNTS):
+        assert might_hold_a_number(f"They counted {phrase} of them."), phrase

@@ -374,6 +374,11 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
             end = _coordinated_end(sentence, pos)
             phrase = sentence[position:end].strip(" ,“”\"")
             return NounPhrase(lowered, phrase, end, unit)
+        if (_is_event_word(lowered) and token.islower() and taken < 3
+                and (described := _people_noun_phrase(sentence, pos)) is not None and described.known):
+            # "several deceased militants", "eight wounded police officers": an event said as an adjective
+            return NounPhrase(described.noun, sentence[position : described.end].strip(" ,“”\""), described.end,
+                              described.unit)
         if ((lowered in _STOP_WORDS or (lowered in _CLAUSE_WORDS and lowered not in ("and", "or"))) and token.islower()) \
                 or not token.lstrip("#")[:1].isalnum() or token[:1].isdigit():
             # a stop word, punctuation or another number ends the phrase: its last word is its head
@@ -443,7 +448,7 @@ def _coordinated_end(sentence: str, pos: int) -> int:
 _CONTEXT_NOUN = re.compile(r"\b(?:number|numbers|count|tally|total) of|\bhow many", re.I)
 # A number given as the value of a count named before it: "the number of evacuees ... has risen to 59,000".
 _VALUE_OF_COUNT = re.compile(
-    r"\b(?:number|numbers|count|tally|total) of\b(?P<about>[^.;]*?)\b(?:to|at|reached|reaches|hit|hits|is|was|be|"
+    r"\b(?:number|numbers|count|tally|total)(?: of\b|(?=\s+\w+ed\b))(?P<about>[^.;]*?)\b(?:to|at|reached|reaches|hit|hits|is|was|be|"
     r"stands at|stood at|totals|totalled|totaled|passed|exceeded|topped)\s+\W*$", re.I)
 
 
@@ -533,7 +538,7 @@ def subject_casualties(sentence: str) -> str | None:
 # casualties: killed or wounded, flagged ambiguous_category where it is read.
 NOUN_CATEGORY = {noun.lower(): category for category in CATEGORIES for noun in LEXICON.event(category).nouns}
 # "the death toll rose to 45", "the toll from Sunday's attack on the hotel has risen to at least 16"
-_TOLL = re.compile(r"\b(?:(?P<kind>death|casualty|injury)\s+)?toll\b(?:(?:[^.;]|\.(?=\w)){0,120}?\b(?:to|at|of|reached|hit|is|was|"
+_TOLL = re.compile(r"\b(?:(?P<kind>death|casualty|injury)\s+)?toll\b(?:(?:[^.;]|\.(?=\w|\s+[a-z])){0,120}?\b(?:to|at|of|reached|hit|is|was|"
                    r"stands at))?\s+\W*$", re.I)
 _PART_OF = re.compile(  # "including 64 civilians", "– 14 Israelis and three Thais –", "441 civilians (341 men, ...)"
     r"(?:(?:\b(?:including|among them|of whom|of them|among whom|(?:which|that|who)\s+included|comprising|mostly|mainly)"
@@ -586,6 +591,18 @@ _REMAINING_BEFORE = re.compile(r"\b(?:remaining|last)\s+\W*$", re.I)
 
 _AMONG_BEFORE = re.compile(r"\bamong\s+(?:the|those)\s+(?P<event>[a-z]+(?:\s+[a-z]+)?)\s+(?:were|was|are|is)\s+"
                            r"(?:at\s+least\s+|some\s+|about\s+)?\W*$", re.I)
+
+
+def object_verb_before(before: str) -> bool:
+    """Whether a verb that takes the count as its object stands just before it ("killing 38")."""
+    return bool(_OBJECT_VERBS.search(before, max(0, len(before) - _OBJECT_REACH)))
+
+
+def event_in_phrase(phrase: str) -> tuple[str, str] | None:
+    """An event said by an adjective inside the noun phrase ("several deceased militants", "the 3,000
+    displaced families"): its category and word, when nothing else says what happened."""
+    triggers = [t for t in find_triggers(phrase) if t.category in _EVENTS]
+    return (triggers[0].category, phrase[triggers[0].start : triggers[0].end]) if triggers else None
 
 
 def among_the(before: str) -> tuple[str, str] | None:

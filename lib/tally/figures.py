@@ -473,8 +473,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         # "which decreased to 90,000", "This number was raised to 100": the count before it, changed
         changed = phrase is None and bool(earlier or figure_before) and categories.changed_count(before)
         named = categories.count_named_before(before) if changed else None
-        if named is not None and categories.category_in(named, "none")[0] != OTHER:
-            changed = False  # "the number of people displaced ... has climbed to 120,000": that count, not the last
+        if changed and ((named is not None and categories.category_in(named, "none")[0] != OTHER)
+                        or categories.toll_category(before)):
+            changed = False  # "the number of people displaced ... has climbed to 120,000", "the death toll has
+            # risen to 58": the count they name, not the figure before
         if changed:
             phrase_end, noun, words, gapped = quantity_end, None, "", True
             earlier = earlier or figure_before
@@ -554,6 +556,10 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
         if category != OTHER and categories.NOUN_CATEGORY.get(noun or "") != "evacuated" and _POPULATION_BEFORE.search(
                 sentence, max(0, quantity_start - 40), quantity_start):  # ("home to 19,000 refugees" are displaced)
             category, category_text = OTHER, "population"  # "the city's 600,000 residents", "home to 600,000"
+        described = (categories.event_in_phrase(phrase.phrase)  # (not "30 of the rescued hostages were wounded")
+                     if phrase is not None and phrase.known and not phrase.phrase.lower().startswith("of ") else None)
+        if described is not None and not categories.object_verb_before(before):
+            category, category_text = described  # "several deceased militants", "eight wounded police officers"
         among = (categories.among_the(before) or categories.of_the_event(after_number)) if category == OTHER else None
         among = among[:2] if among else None
         if among is not None:  # "Among the dead were 4 children"

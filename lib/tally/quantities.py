@@ -34,6 +34,7 @@ ARTICLE_AMOUNTS: dict[str, int] = {
     "half a million": 500_000,
     "half a dozen": 6,
     "a dozen": 12,
+    "a pair": 2,
     "a hundred": 100,
     "a thousand": 1_000,
     "a million": 1_000_000,
@@ -43,7 +44,7 @@ SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "billion": 1_000_
 _LOWER = ("more than", "over", "at least", "upwards of", "in excess of", "just over", "well over", "no fewer than", "no less than")
 _UPPER = ("up to", "as many as", "as high as", "at most", "no more than", "not more than", "fewer than", "less than", "just under", "under", "as few as")
 _APPROX = ("about", "around", "nearly", "almost", "some", "roughly", "approximately", "an estimated", "estimated",
-           "close to", "only", "another", "a further", "an additional", "just", "perhaps", "possibly", "maybe", "at minimum")
+           "close to", "closer to", "only", "another", "a further", "an additional", "just", "perhaps", "possibly", "maybe", "at minimum")
 _QUALIFIERS = sorted(_LOWER + _UPPER + _APPROX, key=len, reverse=True)
 _QUALIFIER_SET = frozenset(_QUALIFIERS)
 _LONGEST_QUALIFIER = max(map(len, _QUALIFIERS))
@@ -249,8 +250,9 @@ def _is_year_span(first: str, second: str) -> bool:
     return len(second) == 2 or (len(second) == 4 and 1800 <= int(second) <= 2100)
 
 
+# every word a quantity can be said with (a test holds it to VAGUE_BOUNDS and ARTICLE_AMOUNTS)
 _NUMBER_WORDS = frozenset(_SMALL) | {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "scores",
-                                     "several", "million", "millions"}
+                                     "several", "million", "millions", "pair"}
 _DIGIT = re.compile(r"\d")
 
 
