@@ -176,9 +176,20 @@ def choose_category(sentence: str, quantity_start: int, phrase_end: int, noun_cl
         return _not_yet(_allowed(best[1].category, noun_class, words), window[: best[1].start], noun_class), words
     if noun_class == "armed" and (strength is not None or _POSSESSION.search(before)):
         return "strength", "has" if strength is None else "at large"
+    if noun_class == "armed" and _UNDER_FIRE_FROM.search(before):
+        return "strength", "fire from"  # "came under fire from five to seven militants": the force engaged
     if _EXISTENTIAL.search(before):
+        if noun_class == "armed" and _ATTACKER_BEFORE_OR_IN.search(sentence):
+            return "strength", "there were"  # "there were two attackers": the attack's force
         return _allowed("remaining", noun_class), "there are"
     return OTHER, ""
+
+
+# An attack named around the count: "there were two attackers", "the gunmen who stormed ..."
+_ATTACKER_BEFORE_OR_IN = re.compile(r"\b(?:attack(?:ers?|ed|s)?|assailants?|gunmen|raid(?:ers|ed)?|stormed|bombers?)\b",
+                                    re.I)
+_UNDER_FIRE_FROM = re.compile(r"\b(?:fire|attack|assault|ambush)\s+(?:(?:from|by)\s+)?(?:at\s+least\s+|some\s+|about\s+)?\W*$",
+                              re.I)  # (a range's "from" is the quantity's own: "fire from five to seven")
 
 
 # The plain `words` of strength in events.toml say that people took part in an attack ("stormed").
