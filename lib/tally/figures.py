@@ -352,6 +352,9 @@ class _StoryReader:
         rows = []
         if holds_numbers is None:
             holds_numbers = quantities.might_hold_a_number(paragraph.text, paragraph.words)
+        headline = holds_numbers and paragraph.index >= 0 and self.is_headline(paragraph.text)  # inside the body
+        credited = (_HEADLINE_SPEAKER.match(paragraph.text) or _HEADLINE_SPEAKER_AFTER.search(paragraph.text)
+                    ) if headline else None
         for index, sentence in enumerate(paragraph.sentences if holds_numbers else ()):
             if not quantities.might_hold_a_number(sentence.text):
                 continue  # most sentences hold no number: skip the costly reading
@@ -364,15 +367,12 @@ class _StoryReader:
                 start = sentence.start + found["offset"]
                 end = sentence.start + found["end_offset"]
                 when = _date_for(found, sentence, times, inherited, said_on, paragraph.quotes, self.heading_day)
-                headline = paragraph.index >= 0 and self.is_headline(paragraph.text)
                 if when[0] is None and said_on is not None and headline:  # the headline inside the body:
                     when = (said_on, "", BASIS_HEADLINE)  # the news of the day
                 if said_on is None and when[0] is None:  # no publication date: the narrative's own "now"
                     when = _narrative_date(when, start, times, carried_day, self.story_year)
                 who = attribute(start, sentence.start, sentence.end, events, paragraph.quotes,
                                 self.speech.dateline_outlet)
-                credited = (_HEADLINE_SPEAKER.match(paragraph.text) or _HEADLINE_SPEAKER_AFTER.search(paragraph.text)
-                            ) if headline else None
                 if credited is not None and (who.speaker is None or who.speaker.lower() == credited.group("who").lower()):
                     named = self._headline_speaker(credited.group("who"))  # "... - governor": the governor named
                     who = Attribution(named.speaker, named.outlet or who.outlet) if named else who
