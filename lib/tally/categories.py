@@ -366,6 +366,8 @@ def _people_noun_phrase(sentence: str, position: int) -> NounPhrase | None:
         if token in _QUOTES:
             continue
         lowered = token.lower().lstrip("#").rstrip(".")
+        if lowered in ("and", "or") and not words:
+            return None  # "killed thousands and displaced ...": a second verb, not a noun phrase
         if lowered in ("of", "the") and (taken == 0 or words[-1:] in (["of"], ["truckloads"])):
             words.append(lowered)
             continue

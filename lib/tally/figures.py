@@ -106,6 +106,9 @@ _PERFECT_BEFORE = re.compile(
     r"|\bthere\s+(?:are|is)\s+(?:now\s+|still\s+)?$",  # "there are dozens of people wounded": now
     re.I)
 _DAY_OR_YEAR = re.compile(r"\d{1,2}|\d{4}")  # after a month's name: "March 23", not "August 91,739 IDPs"
+# "2,500 killed or injured", "killed or wounded 40": one count of two fates, flagged
+_EITHER = re.compile(r"\b(?:killed|dead|died)\s+or\s+(?:injured|wounded|hurt)\b|\b(?:injured|wounded|hurt)\s+or\s+"
+                     r"(?:killed|dead)\b", re.I)
 _STRONG = re.compile(r"[-\s]strong\b", re.I)
 _PRESENT_BEFORE_TRIGGER = re.compile(r"\b(?:are|is)\s+(?:still\s+|now\s+|currently\s+)?$", re.I)
 _MODAL_PERFECT = re.compile(r"\b(?:may|might|could|must|would|should)\s+have\b", re.I)  # an estimate, dated when said
@@ -578,7 +581,9 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             group = f"{side} fighters" if side else "people"
         else:
             group = categories.group_label(words, noun, insurgent, sentence[:quantity_start])
-        flags = quantity.flags + (("ambiguous_category",) if category_text == "casualties" else ())
+        ambiguous = category_text == "casualties" or (category in ("killed", "wounded") and _EITHER.search(
+            sentence, max(0, quantity_start - 40), min(len(sentence), phrase_end + 60)))
+        flags = quantity.flags + (("ambiguous_category",) if ambiguous else ())
         found.append({
             "offset": quantity_start, "end_offset": phrase_end, "category": category, "group": group,
             "low": low, "high": high, "best": best,

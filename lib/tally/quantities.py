@@ -20,8 +20,11 @@ from tally.sentences import fold_case, literal_alternation, words_of
 VAGUE_BOUNDS: dict[str, tuple[int, int]] = {
     "hundreds of thousands": (200_000, 999_999),
     "tens of thousands": (20_000, 99_999),
+    "several thousands": (3_000, 9_999),  # "several thousands of people": as "several thousand"
     "several thousand": (3_000, 9_999),
+    "several hundreds": (300, 999),
     "several hundred": (300, 999),
+    "several dozens": (36, 99),
     "several dozen": (36, 99),
     "thousands": (2_000, 9_999),
     "hundreds": (200, 999),
