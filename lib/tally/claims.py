@@ -393,8 +393,7 @@ def reconciled(figures: pd.DataFrame, frequency: str | None = None) -> pd.DataFr
         latest = upto.drop_duplicates("outlet", keep="last").sort_values("outlet")
         rows.append({
             "category": category, "kind": kind, "day": day,
-            "lowest": f"{value_text(low_row['low'], low_row['high'])} ({low_row['outlet']})",
-            "highest": f"{value_text(high_row['low'], high_row['high'])} ({high_row['outlet']})",
+            "lowest": _said_by(group, low_row, value_text), "highest": _said_by(group, high_row, value_text),
             "claims": group["claim_id"].nunique(), "articles": group["source"].nunique(),
             "outlets": group["outlet"].nunique(),
             "latest_totals": "; ".join(f"{row.outlet}: {value_text(row.low, row.high)} ({row.day})"
@@ -402,3 +401,9 @@ def reconciled(figures: pd.DataFrame, frequency: str | None = None) -> pd.DataFr
         })
     columns = ["category", "kind", "day", "lowest", "highest", "claims", "articles", "outlets", "latest_totals"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _said_by(group: pd.DataFrame, row: pd.Series, value_text) -> str:
+    """A figure in words with every outlet of `group` that reported the same bounds: '3,000 (BBC, VOA)'."""
+    same = group[(group["lowest"] == row["lowest"]) & (group["highest"] == row["highest"])]
+    return f"{value_text(row['low'], row['high'])} ({', '.join(sorted(set(same['outlet'])))})"
