@@ -227,7 +227,7 @@ def test_a_chart_of_an_archive_folds_figures_and_stays_small(draw):
     assert len(payload) < 300_000
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) <= charts.MAX_MARKS
-    assert "120,000 figures: each mark is what one outlet reported" in " ".join(spec["title"]["subtitle"])
+    assert "120,000 figures: each mark is what one outlet (or the other outlets together) reported" in " ".join(spec["title"]["subtitle"])
     assert {"figures", "span_low", "span_high", "bound"} <= set(rows[0])
 
 

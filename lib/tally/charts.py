@@ -64,7 +64,7 @@ _FOLDED_TITLES = {"Words": "Most frequent words", "Read as": "Values", "Who": "M
                   "Quoted": "Most often quoted", "Source file": "Sources", "Sentence": "Example",
                   "Day it refers to": "Day (or first day of the period)"}
 _MAX_TOOLTIP_SENTENCE = 300
-_MAX_EXAMPLE_SENTENCE = 120  # a folded mark's example is shorter: there can be hundreds of them
+_MAX_EXAMPLE_SENTENCE = 100  # a folded mark's example is shorter: there can be hundreds of them
 # Altair refuses more rows than this by default; charts aggregate long before reaching it.
 MAX_CHART_ROWS = 5000
 # Above this many figures a chart draws one mark per outlet, category, day and kind of bound
@@ -72,7 +72,7 @@ MAX_CHART_ROWS = 5000
 DETAIL_LIMIT = 300
 # At most this many marks: above it, days are grouped into weeks, then months.
 MAX_MARKS = 300
-_PERIODS = (("day", None), ("week", "W-SUN"), ("month", "M"))
+_PERIODS = (("day", None), ("week", "W-SUN"), ("month", "M"), ("quarter", "Q"), ("year", "Y"))
 _GROUP_KEYS = ["day", "outlet", "category", "group_kind", "period", "bound"]
 SERIES_PERIODS = series.SERIES_PERIODS
 # The lowest value the log axis shows; what lies below it (a "0") is drawn on it.
@@ -223,21 +223,25 @@ def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT, max_marks
     the period being the day, or the week or month when days would give more than `max_marks`.
     Every mark gets `outlet_colour` (`colour_outlets`).
     """
-    rows = chart_rows(figures, domain)
+    rows = colour_outlets(chart_rows(figures, domain))
     if len(rows) <= detail_limit:
-        return colour_outlets(rows), ""
+        return rows, ""
     for period, frequency in _PERIODS:  # period: the span of days one mark stands for
         marks = aggregate_rows(rows, frequency)
         if len(marks) <= max_marks:
             break
     shown = marks.nlargest(max_marks, "figures", keep="first").sort_values(_GROUP_KEYS, kind="stable")
-    subtitle = (f"{len(rows):,} figures: each mark is what one outlet reported for one category in one {period} "
+    subtitle = (f"{len(rows):,} figures: each mark is what one outlet (or the other outlets together) reported "
+                f"for one category in one {period} "
                 f"(a point at the number it reported most often; a bar spans the lowest to the highest). "
                 f"Hover for how many and an example.")
     if len(shown) < len(marks):
         subtitle += (f" Showing the {len(shown):,} marks with the most figures of {len(marks):,}: "
                      f"{int(marks['figures'].sum() - shown['figures'].sum()):,} figures are not drawn.")
-    return colour_outlets(_with_series(shown.drop(columns=["line_value", "line"]))), subtitle
+    shown = _with_series(shown.drop(columns=["line_value", "line"]))
+    shown.loc[shown["outlet_colour"] == OTHER_OUTLETS, "line_value"] = float("nan")  # several outlets: no series
+    shown.attrs["coloured_outlets"] = rows.attrs["coloured_outlets"]
+    return shown, subtitle
 
 
 def colour_outlets(rows: pd.DataFrame, top: int = TOP_OUTLETS) -> pd.DataFrame:
@@ -260,6 +264,11 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
     ones; the sentence is an example holding the most frequent words; `figures` counts the rows folded.
     """
     rows = rows.copy()
+    rows["outlet_name"] = rows["outlet"]
+    rows["kind_name"] = rows["group_kind"]
+    rows["group_kind"] = rows["group_kind"].str.replace(r" \(.*\)$", "", regex=True)  # fighters of any side
+    if "outlet_colour" in rows:  # the outlets without a colour of their own fold together
+        rows["outlet"] = rows["outlet_colour"]
     if frequency:  # the period's first day, as the ISO string the axis reads
         days = pd.to_datetime(rows["day"])
         rows["day"] = days.dt.to_period(frequency).dt.start_time.dt.strftime("%Y-%m-%d")
@@ -271,6 +280,7 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
                         figures=("figures", "size"), sources=("source", "nunique"),
                         first_published=("published_at", "min"), last_published=("published_at", "max"),
                         corrected=("corrected", lambda values: int((values != "no").sum())),
+                        outlet_names=("outlet_name", _names), kinds=("kind_name", "nunique"),
                         ).reset_index()
     modes = (rows.dropna(subset=["value"]).groupby(_GROUP_KEYS + ["value"], sort=False, dropna=False).size()
              .rename("count").reset_index().sort_values(["count", "value"], ascending=False, kind="stable")
@@ -295,8 +305,20 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
                               for first, last in zip(marks["first_published"], marks["last_published"])]
     marks["corrected"] = [f"{count:,} corrected" if count else "no" for count in marks["corrected"]]
     marks["day_label"] = marks["day"]
-    return _with_series(marks[CHART_COLUMNS[:-2]].astype(
+    marks["outlet_colour"] = marks["outlet"]
+    marks["outlet"] = marks["outlet_names"]
+    marks = _with_series(marks[CHART_COLUMNS[:-2] + ["outlet_colour", "kinds"]].astype(
         {"value": "float64", "top": "float64", "span_low": "float64", "span_high": "float64"}))
+    marks.loc[marks["kinds"] > 1, "line_value"] = float("nan")  # fighters of several sides: not one series
+    return marks.drop(columns="kinds")
+
+
+def _names(values: pd.Series, shown: int = 3) -> str:
+    """The outlets a mark folds, in words: 'A', 'A, B and C', 'A, B, C and 12 more'."""
+    names = sorted(set(values))
+    if len(names) <= shown:
+        return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
 
 
 def _most_frequent(rows: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -129,7 +129,7 @@ def reconciled_for_reading(table: pd.DataFrame, frequency: str | None = None) ->
         columns=columns)
 
 
-def not_drawn_html(figures: pd.DataFrame, corpus: pd.DataFrame | None = None, max_rows: int = 100) -> SafeHTML:
+def not_drawn_html(figures: pd.DataFrame, corpus: pd.DataFrame | None = None, max_rows: int = 50) -> SafeHTML:
     """Under a chart, in words: how many of the figures are not drawn and why, then the list.
 
     `corpus` (the figures before the report's choice of categories, outlets and days) lets it
