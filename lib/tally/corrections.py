@@ -28,7 +28,8 @@ the sources are extracted again or the rules change:
 
 `apply_corrections` applies them to a figures table: a rejected figure leaves the table, a
 changed one gets the new values and the flag "corrected: what changed", an added one the
-flag "added by a correction". A correction whose words are no longer found is returned as
+flag "added by a correction" (an addition the rules now find themselves is applied to
+their figure as a change, so the analyst's reading still holds). A correction whose words are no longer found is returned as
 unmatched, by name, so that the caller reports it: none is ever dropped silently.
 """
 
@@ -187,6 +188,11 @@ def apply_corrections(figures: pd.DataFrame, corrections: Iterable[Correction],
     ordered = sorted(corrections, key=lambda c: ACTIONS.index(c.action))
     added_rows: list[dict[str, Any]] = []
     for correction in ordered:
+        found = matches(correction, table)
+        if correction.action == "add" and found.any():  # the rules now find it: the analyst's reading still holds
+            result.changed += int(found.sum())
+            table = _changed(table, found, correction.changes)
+            continue
         if correction.action == "add":
             row = _added_row(correction, document(correction.source))
             if row is None:
@@ -194,7 +200,6 @@ def apply_corrections(figures: pd.DataFrame, corrections: Iterable[Correction],
             else:
                 added_rows.append(row)
             continue
-        found = matches(correction, table)
         if not found.any():
             result.unmatched.append(correction)
         elif correction.action == "reject":

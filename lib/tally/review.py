@@ -88,7 +88,7 @@ def marked_sentence(figure: dict) -> str:
 def review_html(figures: pd.DataFrame, limit: int = 50) -> str:
     """The review queue as HTML: per figure, why to look, its marked sentence, how it was read, and
     the lines to add to the corrections file to change it or to reject it."""
-    from tally.charts import value_text
+    from tally.charts import period_text, value_text
 
     queue = review_queue(figures, limit)
     if queue.empty:
@@ -99,7 +99,7 @@ def review_html(figures: pd.DataFrame, limit: int = 50) -> str:
     for number, figure in enumerate(queue.to_dict("records"), start=1):
         day = "no day" if pd.isna(figure["date"]) else f"{pd.Timestamp(figure['date']):%Y-%m-%d}"
         read = (f"{figure['category']}: {value_text(figure['low'], figure['high'])} {figure['group']}, {day}, "
-                f"{figure['period']}")
+                f"{period_text(figure['period'], figure['period_start'])}")
         outlet = figure["outlet"] if isinstance(figure["outlet"], str) else "unknown outlet"
         change = corrections.correction_lines("change", figure, **suggested_change(figure))
         reject = corrections.correction_lines("reject", figure)
