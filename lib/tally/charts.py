@@ -275,13 +275,14 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
     rows["low_seen"] = rows[["span_low", "value"]].min(axis=1)
     rows["high_seen"] = rows[["span_high", "value"]].max(axis=1)
     rows["published_at"] = pd.to_datetime(rows["published_day"])  # min and max of strings are slow
+    rows["is_corrected"] = (rows["corrected"] != "no").astype(int)
     grouped = rows.groupby(_GROUP_KEYS, sort=True, dropna=False)
     marks = grouped.agg(top=("value", "max"), span_low=("low_seen", "min"), span_high=("high_seen", "max"),
                         figures=("figures", "size"), sources=("source", "nunique"),
                         first_published=("published_at", "min"), last_published=("published_at", "max"),
-                        corrected=("corrected", lambda values: int((values != "no").sum())),
-                        outlet_names=("outlet_name", _names), kinds=("kind_name", "nunique"),
+                        corrected=("is_corrected", "sum"), kinds=("kind_name", "nunique"),
                         ).reset_index()
+    marks = marks.merge(_outlet_names(rows), on=_GROUP_KEYS, how="left")
     modes = (rows.dropna(subset=["value"]).groupby(_GROUP_KEYS + ["value"], sort=False, dropna=False).size()
              .rename("count").reset_index().sort_values(["count", "value"], ascending=False, kind="stable")
              .drop_duplicates(_GROUP_KEYS)[_GROUP_KEYS + ["value"]])
@@ -313,9 +314,18 @@ def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataF
     return marks.drop(columns="kinds")
 
 
-def _names(values: pd.Series, shown: int = 3) -> str:
+def _outlet_names(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per mark, the outlets it folds, in words (`_names`), read in one pass over the distinct pairs."""
+    pairs = rows[_GROUP_KEYS + ["outlet_name"]].drop_duplicates().sort_values("outlet_name", kind="stable")
+    folded: dict[tuple, list[str]] = {}
+    for row in pairs.itertuples(index=False):
+        folded.setdefault(tuple(row[:-1]), []).append(row[-1])
+    keys = pd.DataFrame(list(folded), columns=_GROUP_KEYS)
+    return keys.assign(outlet_names=[_names(names) for names in folded.values()])
+
+
+def _names(names: list[str], shown: int = 3) -> str:
     """The outlets a mark folds, in words: 'A', 'A, B and C', 'A, B, C and 12 more'."""
-    names = sorted(set(values))
     if len(names) <= shown:
         return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
     return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
