@@ -157,11 +157,11 @@ def test_the_reconciled_view_counts_a_claim_once_and_keeps_each_outlets_latest_t
 
 def test_one_person_one_label_and_the_words_as_written_beside_it():
     written = ["Alexei Smirnov", "Alexey Smirnov", "Aleksey Smirnov", "Smirnov", "Kursk Governor Alexei Smirnov",
-               "Alexei Smirnov", "Governor Smirnov", "U.N. officials", None]
+               "Alexei Smirnov", "Governor Smirnov", "the regional governor", "U.N. officials", None]
     figures = table(*[figure(attribution=who, claim_id=f"c{n}", start=n, end=n + 5) for n, who in enumerate(written)])
     labelled = speakers.with_speakers(figures)
     assert set(labelled["speaker"].dropna()) == {"Alexei Smirnov", "U.N. officials"}
-    assert labelled["attribution"].tolist()[:7] == written[:7]  # the words as written are kept
+    assert labelled["attribution"].tolist()[:8] == written[:8]  # the words as written are kept
     listed = views.figures_table(labelled)
     assert set(listed["Quoted"].dropna()) == {"Alexei Smirnov", "U.N. officials"}
     assert "Kursk Governor Alexei Smirnov" in set(listed["Quoted as written"].dropna())
@@ -173,6 +173,9 @@ def test_one_person_one_label_and_the_words_as_written_beside_it():
 def test_a_surname_shared_by_two_people_stays_as_written():
     labels = speakers.speaker_labels(pd.Series(["John Smith", "Jane Smith", "Smith", "Mustafa Bali", "Bali"]))
     assert labels.tolist() == ["John Smith", "Jane Smith", "Smith", "Mustafa Bali", "Mustafa Bali"]
+    roles = speakers.speaker_labels(pd.Series(["Governor John Smith", "Governor Jane Doe", "the governor",
+                                               "the ministry", "President Jane Doe", "the president"]))
+    assert roles.tolist() == ["John Smith", "Jane Doe", "the governor", "the ministry", "Jane Doe", "Jane Doe"]
 
 
 # ---- 6. corrections an analyst keeps ---------------------------------------------------------------------

@@ -10,6 +10,8 @@ label per person, found across the corpus:
   folded (`fold_name`: "Alexei", "Alexey", "Aleksey" and "Aleksei" all fold alike);
 - a surname alone ("Smirnov", "Governor Smirnov") is the person of that surname
   when the corpus has exactly one such person;
+- a role alone ("the governor", "the regional governor") is the person the corpus
+  gives that title before a name ("Kursk Governor Alexei Smirnov"), when only one has it;
 - the label is the spelling written most often (the first seen among equals).
 
 Organisations and roles without a name ("officials", "the UN") keep their words.
@@ -86,13 +88,20 @@ def speaker_labels(attributions: pd.Series) -> pd.Series:
     for who, name in names.items():
         if name is not None and name.first:
             people.setdefault((fold_name(name.first), fold_name(name.surname)), Counter())[name.written] += counts[who]
+    titles: dict[str, set[tuple[str, str]]] = {}  # a title word ("governor") -> the people it was given to
+    for who, name in names.items():
+        if name is not None and name.first:
+            for word in _title_words(who):
+                titles.setdefault(word, set()).add((fold_name(name.first), fold_name(name.surname)))
     by_surname: dict[str, list[tuple[str, str]]] = {}
     for key in people:
         by_surname.setdefault(key[1], []).append(key)
     labels: dict[str, str] = {}
     for who, name in names.items():
-        if name is None:
-            labels[who] = who
+        if name is None:  # a role alone ("the governor") is the one person the corpus gives that title
+            holders = set.intersection(*(titles.get(word, set()) for word in _role_words(who))) \
+                if _role_words(who) else set()
+            labels[who] = _most_written(people[holders.pop()]) if len(holders) == 1 else who
             continue
         surname = fold_name(name.surname)
         if name.first:
@@ -104,6 +113,20 @@ def speaker_labels(attributions: pd.Series) -> pd.Series:
             continue
         labels[who] = _most_written(people[key])
     return attributions.map(labels).where(attributions.notna(), None)
+
+
+def _title_words(who: str) -> set[str]:
+    """The title words written before a person's name: 'Kursk Governor Alexei Smirnov' -> {'governor'}."""
+    return {word.lower().rstrip(".") for word in who.split() if word.lower().rstrip(".") in _TITLE_WORDS}
+
+
+def _role_words(who: str) -> set[str]:
+    """The title words of a role written alone ('the regional governor' -> {'governor'}); empty when
+    `who` holds anything but titles, 'the' and 'regional' ('U.N. officials', 'the ministry')."""
+    words = [word.lower().rstrip(".,") for word in who.split()]
+    if not words or any(word not in _TITLE_WORDS | {"the", "a", "regional", "local"} for word in words):
+        return set()
+    return {word for word in words if word in _TITLE_WORDS} - {"regional", "acting", "deputy"}
 
 
 def _most_written(spellings: Counter) -> str:
