@@ -297,3 +297,15 @@ def test_the_review_queue_puts_the_most_pressing_first_and_its_lines_work(tmp_pa
     result = corrections.apply_corrections(figures, corrections.read_corrections(path), {}.get)
     assert result.rejected == 1 and "40" not in set(result.figures["quantity_text"])
     assert review.review_notes(result.figures.assign(flags="corrected: day 2019-03-01")).map(len).eq(0).all()
+
+
+def test_render_lists_a_correction_that_matches_nothing_among_the_problems(tmp_path):
+    from tally import reports
+
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    _write(sources / "corrections.toml", '[[change]]\nsource = "nowhere.txt"\nwords = "12"\ncategory = "killed"\n')
+    facts = reports._build_figures(sources, tmp_path / "figures.parquet")
+    assert facts["problems"][0] == ('corrections.toml: correction matches no text: change "12" in nowhere.txt '
+                                    "(change entry 1)")
+    assert facts["outlet_articles"] and all(count >= 1 for count in facts["outlet_articles"].values())
