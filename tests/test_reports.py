@@ -300,3 +300,10 @@ def test_article_text_never_runs_in_a_report(tmp_path):
     audit = dump_dom(out / "source-audit.html")
     assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;" in audit  # shown as text
     assert 'class="marks"' in dump_dom(out / "all-figures.html")  # the charts still drew
+
+
+def test_a_long_list_of_outlets_is_shortened_in_the_page_header():
+    page = reports.page_html("Other outlets", "<p>body</p>", "2026-01-01 00:00 UTC", 9,
+                             {"outlets": ",".join(f"Outlet {n}" for n in range(57)), "categories": "killed,wounded"})
+    assert "outlets = Outlet 0, Outlet 1, Outlet 2 and 54 more" in page and "Outlet 56" not in page
+    assert "categories = killed,wounded" in page

@@ -218,7 +218,8 @@ def page_html(title: str, body: str, generated_at: str, sources_count: int, para
     """A whole report page: the body exported from the notebook, the chart libraries inlined once if it has charts."""
     from tally.offline import vega_script
 
-    shown = "; ".join(f"{key} = {value}" for key, value in parameters.items() if value not in ("", None, []))
+    shown = "; ".join(f"{key} = {_short_value(value)}" for key, value in parameters.items()
+                      if value not in ("", None, []))
     header = (f"<p><a href=\"index.html\">All reports</a></p>\n<h1>{html.escape(title)}</h1>\n"
               f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {sources_count} sources"
               + (f" · {html.escape(shown)}" if shown else "") + "</p>\n")
@@ -226,6 +227,14 @@ def page_html(title: str, body: str, generated_at: str, sources_count: int, para
     # marker, since its quotes are escaped.
     has_chart = '<div class="tally-chart"' in body
     return _page(title, header, body, head_script=vega_script() if has_chart else "")
+
+
+def _short_value(value: Any, shown: int = 3) -> str:
+    """A parameter as the page's header shows it: a long list of outlets as its first few and how many more."""
+    items = [item.strip() for item in str(value).split(",")]
+    if len(items) <= shown + 1:
+        return str(value)
+    return f"{', '.join(items[:shown])} and {len(items) - shown:,} more"
 
 
 def export_body(notebook: Any) -> str:
