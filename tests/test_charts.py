@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -318,3 +319,13 @@ def test_no_table_a_person_reads_shows_na_nan_or_none():
     claims = views.table_html(disagreements(table(figure(), figure(outlet="Other Post", low=5000, high=5000,
                                                                    best=5000, claim_id="c2", attribution=None)))).markup
     assert "&lt;NA&gt;" not in claims and "nan" not in claims
+
+
+def test_a_wide_table_scrolls_in_its_own_box_and_keeps_its_sentences_readable():
+    markup = views.table_html(views.figures_table(table(figure(), figure(claim_id="c2")))).markup
+    assert markup.startswith('<div class="tally-table-box">') and markup.endswith("</div>")
+    assert 'class="dataframe tally-table tally-sentences"' in markup
+    narrow = views.table_html(pd.DataFrame({"Outlet": ["A"], "Figures": [1]})).markup
+    assert "tally-sentences" not in narrow and "tally-table-box" in narrow
+    css = (Path(charts.__file__).parent / "report.css").read_text()
+    assert ".tally-table-box" in css and "overflow-x: auto" in css.split(".tally-table-box", 1)[1].split("}", 1)[0]

@@ -47,7 +47,12 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     if frame.empty:
         return SafeHTML(f'{head}<p class="tally-note">{html.escape(empty)}</p>')
     shown = readable(frame.head(max_rows))
-    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="tally-table")
+    # In a box of its own that scrolls sideways: a table wider than the page (the figures table's
+    # fifteen columns) never pushes the whole page past the window's right edge.
+    # Its sentences (next to last, before the source) keep a readable width instead of a word a line.
+    classes = "tally-table tally-sentences" if list(frame.columns)[-2:-1] == ["Sentence"] else "tally-table"
+    body = ('<div class="tally-table-box">'
+            + shown.to_html(index=False, escape=True, na_rep="", border=0, classes=classes) + "</div>")
     note = ""
     if len(frame) > max_rows:
         note = f'<p class="tally-note">Showing {max_rows:,} of {len(frame):,} rows.</p>'
