@@ -321,6 +321,14 @@ def test_no_table_a_person_reads_shows_na_nan_or_none():
     assert "&lt;NA&gt;" not in claims and "nan" not in claims
 
 
+def test_a_tooltip_says_in_words_what_is_not_known():
+    spec = charts.figures_by_date(table(figure(published=None), figure(claim_id="c2"))).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert [row["published_day"] for row in data] == ["not known", "2019-03-13"]
+    text = json.dumps(spec).lower()
+    assert '"nan"' not in text and "nat" not in text.replace("nation", "") and '"none"' not in text
+
+
 def test_a_wide_table_scrolls_in_its_own_box_and_keeps_its_sentences_readable():
     markup = views.table_html(views.figures_table(table(figure(), figure(claim_id="c2")))).markup
     assert markup.startswith('<div class="tally-table-box">') and markup.endswith("</div>")

@@ -462,10 +462,21 @@ def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet repor
     ).properties(title=_title(title, subtitle))
 
 
+# What a tooltip says for a field nobody gave (an article with no publication day, no group):
+# words, never the "nan" or "null" that an empty cell turns into on its way to the page.
+_UNKNOWN_TEXT = {"published_day": "not known"}
+
+
 def _drawn(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows as the chart's data: only the columns it reads, each line named by a short number."""
-    return rows.drop(columns=["flags", "top", "group_kind"]).assign(
-        line=pd.factorize(rows["line"])[0].astype(str))
+    """The rows as the chart's data: only the columns it reads, each line named by a short number,
+    every text a tooltip shows filled (`_UNKNOWN_TEXT`, else '—')."""
+    drawn = rows.drop(columns=["flags", "top", "group_kind"]).assign(line=pd.factorize(rows["line"])[0].astype(str))
+    for field, _ in _TOOLTIP_FIELDS:
+        column = field.split(":")[0]
+        if column in drawn and column != "day" and not pd.api.types.is_numeric_dtype(drawn[column]):
+            drawn[column] = drawn[column].astype(object).where(drawn[column].notna(),
+                                                               _UNKNOWN_TEXT.get(column, "—"))
+    return drawn
 
 
 def not_drawn(figures: pd.DataFrame) -> pd.DataFrame:
