@@ -321,6 +321,46 @@ def test_no_table_a_person_reads_shows_na_nan_or_none():
     assert "&lt;NA&gt;" not in claims and "nan" not in claims
 
 
+def _colour_scale(spec: dict) -> dict[str, str]:
+    """The outlet each colour of a chart's legend stands for (grey excepted)."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            color = node.get("color")
+            if isinstance(color, dict) and color.get("field") == "outlet_colour":
+                scale = color["scale"]
+                found.update({outlet: colour for outlet, colour in zip(scale["domain"], scale["range"])
+                              if outlet != charts.OTHER_OUTLETS})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def test_on_one_page_an_outlet_has_one_colour_and_a_colour_one_outlet():
+    # "Daily Gazette" has the most dated figures, "Evening Wire" the most quoted ones: the charts of
+    # what was reported and of who is quoted must not give the same colour to both.
+    rows = [figure(outlet="Daily Gazette", claim_id=f"g{n}", source=f"g{n}.txt", attribution=None) for n in range(4)]
+    rows += [figure(outlet="Evening Wire", claim_id=f"w{n}", source=f"w{n}.txt", date=None,
+                    attribution="Ministry of Health") for n in range(5)]
+    rows += [figure(outlet="Harbour Times", claim_id="h", source="h.txt", attribution="Ministry of Health")]
+    figures = table(*rows)
+    over_time = _colour_scale(charts.figures_by_date(figures).to_dict())
+    compared = _colour_scale(charts.outlets_compared(figures).to_dict())
+    quoted = _colour_scale(charts.quoted_most(figures).to_dict())
+    assert over_time == compared
+    for outlet, colour in quoted.items():
+        assert over_time.get(outlet, colour) == colour  # an outlet drawn in both keeps its colour
+        assert all(other == outlet for other, same in over_time.items() if same == colour)  # a colour names one outlet
+    assert set(quoted) == {"Evening Wire", "Harbour Times"}  # colours are left for outlets only quoted
+    assert len(set(quoted.values())) == len(quoted)
+
+
 def test_a_tooltip_says_in_words_what_is_not_known():
     spec = charts.figures_by_date(table(figure(published=None), figure(claim_id="c2"))).to_dict()
     data = next(iter(spec["datasets"].values()))

@@ -244,15 +244,37 @@ def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT, max_marks
     return shown, subtitle
 
 
-def colour_outlets(rows: pd.DataFrame, top: int = TOP_OUTLETS) -> pd.DataFrame:
+def colour_outlets(rows: pd.DataFrame, top: int = TOP_OUTLETS, taken: list[str] | None = None) -> pd.DataFrame:
     """Add `outlet_colour`: the outlet's name for the `top` outlets with the most figures (each its own
-    colour), `OTHER_OUTLETS` for the rest (one grey; the tooltip names the outlet)."""
+    colour), `OTHER_OUTLETS` for the rest (one grey; the tooltip names the outlet).
+
+    `taken`: outlets that already hold the first colours on the page, in order (another chart's
+    `coloured_outlets`): each keeps its colour here, and the other outlets get only the colours left,
+    so that one colour never names two outlets on one page. `attrs["outlet_colours"]` maps each
+    coloured outlet to its colour."""
     counts = rows.groupby("outlet")["figures"].sum().sort_values(ascending=False, kind="stable")
-    coloured = list(counts.index[:top])
+    held = list(taken or [])[:top]
+    colours = {outlet: OUTLET_COLOURS[index] for index, outlet in enumerate(held) if outlet in counts.index}
+    free = iter(OUTLET_COLOURS[len(held):top])
+    for outlet in counts.index:
+        if outlet not in colours:
+            colour = next(free, None)
+            if colour is None:
+                break
+            colours[outlet] = colour
+    coloured = [outlet for outlet in counts.index if outlet in colours]
     rows = rows.copy()
     rows["outlet_colour"] = rows["outlet"].where(rows["outlet"].isin(coloured), OTHER_OUTLETS)
     rows.attrs["coloured_outlets"] = coloured
+    rows.attrs["outlet_colours"] = {outlet: colours[outlet] for outlet in coloured}
     return rows
+
+
+def date_chart_outlets(figures: pd.DataFrame, top: int = TOP_OUTLETS) -> list[str]:
+    """The outlets `figures_by_date` and `outlets_compared` colour for these figures, in colour order."""
+    dated = figures[figures["date"].notna()]
+    counts = dated.assign(outlet=dated["outlet"].fillna("unknown outlet"), figures=1)
+    return colour_outlets(counts[["outlet", "figures"]], top).attrs["coloured_outlets"]
 
 
 def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
@@ -373,11 +395,13 @@ def _category_shape(categories: list[str]) -> alt.Shape:
 def _outlet_colour(rows: pd.DataFrame) -> alt.Color:
     """One colour per outlet among the most frequent (`colour_outlets`); grey for the other outlets."""
     coloured = rows.attrs.get("coloured_outlets") or sorted(rows["outlet"].unique())[:TOP_OUTLETS]
+    colours = rows.attrs.get("outlet_colours") or dict(zip(coloured, OUTLET_COLOURS))
     domain = list(coloured) + ([OTHER_OUTLETS] if (rows["outlet_colour"] == OTHER_OUTLETS).any() else [])
     others = rows.loc[rows["outlet_colour"] == OTHER_OUTLETS, "outlet"].nunique()
     title = "Outlet" if not others else f"Outlet ({len(coloured)} most frequent; {others} others in grey)"
     return alt.Color("outlet_colour:N", title=title, scale=alt.Scale(
-        domain=domain, range=OUTLET_COLOURS[:len(coloured)] + ([OTHER_COLOUR] if len(domain) > len(coloured) else [])),
+        domain=domain, range=[colours[outlet] for outlet in coloured]
+        + ([OTHER_COLOUR] if len(domain) > len(coloured) else [])),
         legend=alt.Legend(labelLimit=200, symbolType="circle", titleLimit=400))
 
 
@@ -543,7 +567,9 @@ def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quote
     if len(set(labels.values())) < len(labels):  # two names shortened alike: keep every name whole
         labels = {name: name for name in labels}
     counts["label"] = counts["attribution"].map(labels)
-    counts = colour_outlets(counts)
+    # The outlets the date charts of the same figures colour keep their colours here: on one page,
+    # one colour is one outlet.
+    counts = colour_outlets(counts, taken=date_chart_outlets(figures))
     most = int(counts.groupby("attribution")["figures"].sum().max()) if len(counts) else 1
     return alt.Chart(counts).mark_bar().encode(
         y=alt.Y("label:N", title="Quoted", sort="-x", axis=alt.Axis(labelLimit=320)),
