@@ -377,3 +377,18 @@ def test_a_wide_table_scrolls_in_its_own_box_and_keeps_its_sentences_readable():
     assert "tally-sentences" not in narrow and "tally-table-box" in narrow
     css = (Path(charts.__file__).parent / "report.css").read_text()
     assert ".tally-table-box" in css and "overflow-x: auto" in css.split(".tally-table-box", 1)[1].split("}", 1)[0]
+
+
+def test_a_chart_with_nothing_to_draw_says_so_with_no_empty_axes_or_legend():
+    undated = table(figure(date=None), figure(date=None, claim_id="c2", attribution=None))
+    for chart, words in ((charts.figures_by_date(table()), "no figure matches this report"),
+                         (charts.figures_by_date(undated), "none of the 2 figures has a day"),
+                         (charts.outlets_compared(undated), "none of the 2 figures has a day"),
+                         (charts.quoted_most(table(figure(attribution=None))), "no figure says who gave it")):
+        spec = chart.to_dict()
+        text = json.dumps(spec)
+        assert words in text
+        assert spec["mark"]["type"] == "text" and "layer" not in spec and "facet" not in spec
+        assert "color" not in spec["encoding"] and "shape" not in spec["encoding"]  # no legend titled "Outlet"
+    drawn = charts.figures_by_date(table(figure(), figure(date=None, claim_id="c2"))).to_dict()
+    assert "layer" in drawn  # one dated figure is drawn as before

@@ -439,7 +439,21 @@ def _layers(base: alt.Chart, domain: tuple[float, float], title: str, subtitle: 
     return alt.layer(lines, ranges, vague, arrows, *tips, bars, points)
 
 
-def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by date") -> alt.LayerChart:
+def nothing_to_draw(title: str, why: str, width: int = 640) -> alt.Chart:
+    """A chart with nothing to draw says so in words, with no empty axes and no legend."""
+    return alt.Chart(pd.DataFrame({"why": [why]})).mark_text(
+        align="left", baseline="middle", fontSize=13, color="#59636e").encode(
+        text="why:N", x=alt.value(0), y=alt.value(14)).properties(title=title, width=width, height=28).configure_view(
+        strokeWidth=0)
+
+
+def _nothing_dated(figures: pd.DataFrame) -> str:
+    if figures.empty:
+        return "Nothing to draw: no figure matches this report."
+    return f"Nothing to draw: none of the {len(figures):,} figures has a day (they are listed under the chart)."
+
+
+def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by date") -> alt.LayerChart | alt.Chart:
     """Figures over the day they refer to, one colour per outlet (the most frequent ones), one shape
     per category.
 
@@ -450,6 +464,8 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
     under the chart keeps one category. Figures with no day are not drawn (`not_drawn` says which).
     """
     dated = figures[figures["date"].notna()]
+    if dated.empty:
+        return nothing_to_draw(title, _nothing_dated(figures))
     domain = value_domain(dated)
     rows, subtitle = marks_for(dated, domain=domain)
     categories = sorted(rows["category"].unique())
@@ -466,10 +482,13 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
         pick_outlet, pick_category).properties(title=_title(title, subtitle), width=640, height=340)
 
 
-def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet reported, per category") -> alt.FacetChart:
+def outlets_compared(figures: pd.DataFrame,
+                     title: str = "What each outlet reported, per category") -> alt.FacetChart | alt.Chart:
     """One panel per category (titled in words): each outlet's figures over the days they refer to,
     drawn as in `figures_by_date`. Where outlets disagree about the same day, their marks part."""
     dated = figures[figures["date"].notna()]
+    if dated.empty:
+        return nothing_to_draw(title, _nothing_dated(figures))
     domain = value_domain(dated)
     rows, subtitle = marks_for(dated, domain=domain)
     pick_outlet = _outlet_pick()
@@ -563,6 +582,8 @@ def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quote
               .groupby(["attribution", "outlet"]).size().rename("figures").reset_index())
     leaders = counts.groupby("attribution")["figures"].sum().nlargest(top).index
     counts = counts[counts["attribution"].isin(leaders)].reset_index(drop=True)
+    if counts.empty:
+        return nothing_to_draw(title, "Nothing to draw: no figure says who gave it.", width=520)
     labels = {name: short_label(name) for name in counts["attribution"].unique()}
     if len(set(labels.values())) < len(labels):  # two names shortened alike: keep every name whole
         labels = {name: name for name in labels}
