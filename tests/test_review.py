@@ -309,3 +309,24 @@ def test_render_lists_a_correction_that_matches_nothing_among_the_problems(tmp_p
     assert facts["problems"][0] == ('corrections.toml: correction matches no text: change "12" in nowhere.txt '
                                     "(change entry 1)")
     assert facts["outlet_articles"] and all(count >= 1 for count in facts["outlet_articles"].values())
+
+
+def test_a_suggested_change_to_an_open_bound_never_adds_a_bound_nobody_reported(tmp_path):
+    import html
+    text = "Officials said more than 110 people were killed and up to 500 fled."
+    figures = table(
+        figure(quantity_text="more than 110 people", low=110, high=None, best=110, category="killed", date=None,
+               published=None, sentence=text, claim_id="o1"),
+        figure(quantity_text="up to 500", low=None, high=500, best=500, date=None, published=None, sentence=text,
+               claim_id="o2"))
+    assert review.suggested_change(review.review_queue(figures).iloc[0].to_dict()) in ({"low": 110}, {"high": 500})
+    changes = [review.suggested_change(row) for row in review.review_queue(figures).to_dict("records")]
+    assert sorted(changes, key=str) == [{"high": 500}, {"low": 110}]
+    page = html.unescape(review.review_html(figures))
+    assert "high = 220" not in page and "low = 0" not in page
+    changes_only = "\n\n".join(block.split("</pre>")[0] for block in page.split("<pre>")[1:]
+                               if block.startswith("[[change]]"))
+    result = corrections.apply_corrections(figures, corrections.read_corrections(
+        _write(tmp_path / "c.toml", changes_only)), {}.get)
+    assert result.figures["low"].tolist()[:1] == [110] and pd.isna(result.figures["high"].tolist()[0])
+    assert pd.isna(result.figures["low"].tolist()[1]) and result.figures["high"].tolist()[1] == 500  # still open

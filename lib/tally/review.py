@@ -72,7 +72,11 @@ def suggested_change(figure: dict) -> dict:
     if NO_DAY in notes and not pd.isna(figure.get("published")):
         return {"day": f"{pd.Timestamp(figure['published']):%Y-%m-%d}"}
     low, high = figure.get("low"), figure.get("high")
-    return {"low": int(low) if not pd.isna(low) else 0, "high": int(high) if not pd.isna(high) else int(low) * 2}
+    if pd.isna(low) and pd.isna(high):
+        return {}
+    if pd.isna(low) or pd.isna(high):  # an open bound: only the bound reported, never a bound nobody gave
+        return {"low": int(low)} if not pd.isna(low) else {"high": int(high)}
+    return {"low": int(low), "high": int(high)}
 
 
 def marked_sentence(figure: dict) -> str:
