@@ -359,6 +359,10 @@ def test_on_one_page_an_outlet_has_one_colour_and_a_colour_one_outlet():
         assert all(other == outlet for other, same in over_time.items() if same == colour)  # a colour names one outlet
     assert set(quoted) == {"Evening Wire", "Harbour Times"}  # colours are left for outlets only quoted
     assert len(set(quoted.values())) == len(quoted)
+    many = table(*[figure(outlet=f"Outlet {n:02d}", claim_id=f"m{n}", source=f"m{n}.txt",
+                          attribution="Ministry of Health") for n in range(14)])
+    legend = json.dumps(charts.quoted_most(many).to_dict())
+    assert "coloured as in the chart of figures; 4 others in grey" in legend and "most frequent" not in legend
 
 
 def test_a_tooltip_says_in_words_what_is_not_known():

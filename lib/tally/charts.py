@@ -267,6 +267,7 @@ def colour_outlets(rows: pd.DataFrame, top: int = TOP_OUTLETS, taken: list[str] 
     rows["outlet_colour"] = rows["outlet"].where(rows["outlet"].isin(coloured), OTHER_OUTLETS)
     rows.attrs["coloured_outlets"] = coloured
     rows.attrs["outlet_colours"] = {outlet: colours[outlet] for outlet in coloured}
+    rows.attrs["colours_taken"] = bool(held)
     return rows
 
 
@@ -399,6 +400,8 @@ def _outlet_colour(rows: pd.DataFrame) -> alt.Color:
     domain = list(coloured) + ([OTHER_OUTLETS] if (rows["outlet_colour"] == OTHER_OUTLETS).any() else [])
     others = rows.loc[rows["outlet_colour"] == OTHER_OUTLETS, "outlet"].nunique()
     title = "Outlet" if not others else f"Outlet ({len(coloured)} most frequent; {others} others in grey)"
+    if others and rows.attrs.get("colours_taken"):  # the colours another chart of the page gave first
+        title = f"Outlet ({len(coloured)} coloured as in the chart of figures; {others} others in grey)"
     return alt.Color("outlet_colour:N", title=title, scale=alt.Scale(
         domain=domain, range=[colours[outlet] for outlet in coloured]
         + ([OTHER_COLOUR] if len(domain) > len(coloured) else [])),
