@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,20 +31,24 @@ def table(*rows: dict) -> pd.DataFrame:
     return figures_frame(list(rows))
 
 
-def test_bounds_are_drawn_as_ranges_and_open_bounds_reach_the_edge():
+def test_ranges_have_no_point_and_open_bounds_are_short_arrows_from_the_bound():
     rows = charts.chart_rows(table(
         figure(),
         figure(quantity_text="4,000 to 5,000", low=4000, high=5000, best=4500, claim_id="c2"),
         figure(quantity_text="more than 1,000", low=1000, high=None, best=1000, claim_id="c3"),
         figure(quantity_text="up to 500", low=None, high=500, best=500, claim_id="c4"),
+        figure(quantity_text="tens of thousands", low=20000, high=99999, best=59999, flags="vague", claim_id="c5"),
     ))
-    assert list(rows["bound"]) == [charts.BOUND_EXACT, charts.BOUND_RANGE, charts.BOUND_AT_LEAST, charts.BOUND_AT_MOST]
-    assert list(rows["value_text"]) == ["3,000", "4,000 to 5,000", "at least 1,000", "at most 500"]
+    assert list(rows["bound"]) == [charts.BOUND_EXACT, charts.BOUND_RANGE, charts.BOUND_AT_LEAST,
+                                   charts.BOUND_AT_MOST, charts.BOUND_VAGUE]
+    assert list(rows["value_text"]) == ["3,000", "4,000 to 5,000", "at least 1,000", "at most 500", "20,000 to 99,999"]
     assert rows.loc[1, ["span_low", "span_high"]].tolist() == [4000, 5000]
+    assert rows.loc[[1, 4], "value"].isna().all()  # no point at 4,500 or at 59,999: nobody reported them
+    assert rows.loc[4, ["span_low", "span_high"]].tolist() == [20000, 99999]
     low, high = charts.value_domain(table(*[figure(low=v, high=v, best=v) for v in (500, 5000)]))
     assert (low, high) == (200, 10000)  # round numbers with room beyond the lowest and highest
-    assert rows.loc[2, "span_high"] == high  # "more than 1,000" runs to the top of the plotted area
-    assert rows.loc[3, "span_low"] == low  # "up to 500" to its bottom
+    assert rows.loc[2, ["value", "span_low", "span_high"]].tolist() == [1000, 1000, 1000 * charts.ARROW_FACTOR]
+    assert rows.loc[3, ["value", "span_low", "span_high"]].tolist() == [500, 500 / charts.ARROW_FACTOR, 500]
 
 
 def _y_scales(spec: dict) -> list[dict]:
@@ -64,7 +69,7 @@ def _y_scales(spec: dict) -> list[dict]:
 
 
 @pytest.mark.parametrize("draw", [charts.figures_by_date, charts.outlets_compared])
-def test_open_bounds_end_at_the_edge_of_a_fixed_log_axis_with_round_labels_that_cannot_collide(draw):
+def test_open_bounds_are_short_arrows_on_a_fixed_log_axis_with_round_labels_that_cannot_collide(draw):
     figures = table(figure(quantity_text="at least 20", low=20, high=None, best=20),
                     figure(quantity_text="10,000", low=10000, high=10000, best=10000, claim_id="c2"),
                     figure(quantity_text="20,000", low=20000, high=20000, best=20000, claim_id="c3"))
@@ -73,24 +78,33 @@ def test_open_bounds_end_at_the_edge_of_a_fixed_log_axis_with_round_labels_that_
     assert ys and all(y["scale"]["domain"] == [10, 50000] and y["scale"]["nice"] is False for y in ys)
     data = next(iter(spec["datasets"].values()))
     open_row = next(row for row in data if row["bound"] == charts.BOUND_AT_LEAST)
-    assert (open_row["span_low"], open_row["span_high"]) == (20, 50000)  # not twice the largest figure
+    assert (open_row["span_low"], open_row["span_high"]) == (20, 32)  # a short arrow, not a bar to the edge
     for y in ys:
         ticks = y["axis"]["values"]
         assert all(later / earlier >= 2 for earlier, later in zip(ticks, ticks[1:]))  # 10,000 and 20,000 never both
         assert y["axis"]["format"] == ","
 
 
-def test_a_line_joins_an_outlets_running_totals_and_never_two_figures_of_one_day():
+def test_a_line_joins_one_series_through_reported_values_only():
     totals = [figure(quantity_text=f"{v:,}", low=v, high=v, best=v, period="total", claim_id=f"t{i}",
                      date=pd.Timestamp(day)) for i, (v, day) in enumerate(
         [(1000, "2019-03-10"), (1400, "2019-03-11"), (1600, "2019-03-11"), (2000, "2019-03-12")])]
     events = [figure(quantity_text="300", low=300, high=300, best=300, period="day", claim_id="e1"),
               figure(quantity_text="500", low=500, high=500, best=500, period="day", claim_id="e2")]
-    rows = charts.chart_rows(table(*totals, *events))
+    soldiers = figure(quantity_text="21,250", low=21250, high=21250, best=21250, period="total", group="soldiers",
+                      claim_id="s1", date=pd.Timestamp("2019-03-11"))
+    vague = figure(quantity_text="thousands", low=2000, high=9999, best=5999, period="total", flags="vague",
+                   claim_id="v1", date=pd.Timestamp("2019-03-13"))
+    rows = charts.chart_rows(table(*totals, *events, soldiers, vague))
     on_line = rows[rows["line_value"].notna()]
-    assert on_line["day"].tolist() == ["2019-03-10", "2019-03-11", "2019-03-12"]  # one point a day
-    assert on_line["line_value"].tolist() == [1000, 1500, 2000]  # the day's median
+    civilians = on_line[on_line["group"] == "civilians"]
+    assert civilians["day"].tolist() == ["2019-03-10", "2019-03-11", "2019-03-12"]  # one point a day
+    assert civilians["line_value"].tolist() == [1000, 1600, 2000]  # the day's highest, never a median (1,500)
+    assert set(on_line["line_value"]) <= set(rows["value"].dropna())  # only values someone reported
+    assert on_line.loc[on_line["group"] == "soldiers", "line"].nunique() == 1
+    assert on_line.loc[on_line["group"] == "soldiers", "line"].iloc[0] != civilians["line"].iloc[0]  # another group
     assert rows.loc[rows["period"] == "day", "line_value"].isna().all()  # one day's events are points only
+    assert rows.loc[rows["quantity_text"] == "thousands", "line_value"].isna().all()  # vague: not on a line
     assert rows["period_text"].iloc[0] == "total up to its day"
 
 
@@ -169,8 +183,8 @@ def test_disagreements_list_days_two_outlets_report_differently():
                     figure(category="killed", claim_id="c3"))
     rows = disagreements(figures)
     assert len(rows) == 1
-    assert rows.loc[0, ["category", "day", "outlets", "lowest", "highest"]].tolist() == [
-        "evacuated", "2019-03-12", 2, 3000, 5000]
+    assert rows.loc[0, ["category", "kind", "day", "outlets", "lowest", "highest"]].tolist() == [
+        "evacuated", "civilians", "2019-03-12", 2, 3000, 5000]
     assert rows.loc[0, "reported"] == "Example Daily: 3,000; Other Post: 5,000"
 
 
@@ -214,7 +228,7 @@ def test_a_chart_of_an_archive_folds_figures_and_stays_small(draw):
     assert len(payload) < 300_000
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) <= charts.MAX_MARKS
-    assert "120,000 figures: each mark is what one outlet reported" in " ".join(spec["title"]["subtitle"])
+    assert "120,000 figures: each mark is what one outlet (or the other outlets together) reported" in " ".join(spec["title"]["subtitle"])
     assert {"figures", "span_low", "span_high", "bound"} <= set(rows[0])
 
 
@@ -305,3 +319,80 @@ def test_no_table_a_person_reads_shows_na_nan_or_none():
     claims = views.table_html(disagreements(table(figure(), figure(outlet="Other Post", low=5000, high=5000,
                                                                    best=5000, claim_id="c2", attribution=None)))).markup
     assert "&lt;NA&gt;" not in claims and "nan" not in claims
+
+
+def _colour_scale(spec: dict) -> dict[str, str]:
+    """The outlet each colour of a chart's legend stands for (grey excepted)."""
+    found = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            color = node.get("color")
+            if isinstance(color, dict) and color.get("field") == "outlet_colour":
+                scale = color["scale"]
+                found.update({outlet: colour for outlet, colour in zip(scale["domain"], scale["range"])
+                              if outlet != charts.OTHER_OUTLETS})
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def test_on_one_page_an_outlet_has_one_colour_and_a_colour_one_outlet():
+    # "Daily Gazette" has the most dated figures, "Evening Wire" the most quoted ones: the charts of
+    # what was reported and of who is quoted must not give the same colour to both.
+    rows = [figure(outlet="Daily Gazette", claim_id=f"g{n}", source=f"g{n}.txt", attribution=None) for n in range(4)]
+    rows += [figure(outlet="Evening Wire", claim_id=f"w{n}", source=f"w{n}.txt", date=None,
+                    attribution="Ministry of Health") for n in range(5)]
+    rows += [figure(outlet="Harbour Times", claim_id="h", source="h.txt", attribution="Ministry of Health")]
+    figures = table(*rows)
+    over_time = _colour_scale(charts.figures_by_date(figures).to_dict())
+    compared = _colour_scale(charts.outlets_compared(figures).to_dict())
+    quoted = _colour_scale(charts.quoted_most(figures).to_dict())
+    assert over_time == compared
+    for outlet, colour in quoted.items():
+        assert over_time.get(outlet, colour) == colour  # an outlet drawn in both keeps its colour
+        assert all(other == outlet for other, same in over_time.items() if same == colour)  # a colour names one outlet
+    assert set(quoted) == {"Evening Wire", "Harbour Times"}  # colours are left for outlets only quoted
+    assert len(set(quoted.values())) == len(quoted)
+    many = table(*[figure(outlet=f"Outlet {n:02d}", claim_id=f"m{n}", source=f"m{n}.txt",
+                          attribution="Ministry of Health") for n in range(14)])
+    legend = json.dumps(charts.quoted_most(many).to_dict())
+    assert "coloured as in the chart of figures; 4 others in grey" in legend and "most frequent" not in legend
+
+
+def test_a_tooltip_says_in_words_what_is_not_known():
+    spec = charts.figures_by_date(table(figure(published=None), figure(claim_id="c2"))).to_dict()
+    data = next(iter(spec["datasets"].values()))
+    assert [row["published_day"] for row in data] == ["not known", "2019-03-13"]
+    text = json.dumps(spec).lower()
+    assert '"nan"' not in text and "nat" not in text.replace("nation", "") and '"none"' not in text
+
+
+def test_a_wide_table_scrolls_in_its_own_box_and_keeps_its_sentences_readable():
+    markup = views.table_html(views.figures_table(table(figure(), figure(claim_id="c2")))).markup
+    assert markup.startswith('<div class="tally-table-box">') and markup.endswith("</div>")
+    assert 'class="dataframe tally-table tally-sentences"' in markup
+    narrow = views.table_html(pd.DataFrame({"Outlet": ["A"], "Figures": [1]})).markup
+    assert "tally-sentences" not in narrow and "tally-table-box" in narrow
+    css = (Path(charts.__file__).parent / "report.css").read_text()
+    assert ".tally-table-box" in css and "overflow-x: auto" in css.split(".tally-table-box", 1)[1].split("}", 1)[0]
+
+
+def test_a_chart_with_nothing_to_draw_says_so_with_no_empty_axes_or_legend():
+    undated = table(figure(date=None), figure(date=None, claim_id="c2", attribution=None))
+    for chart, words in ((charts.figures_by_date(table()), "no figure matches this report"),
+                         (charts.figures_by_date(undated), "none of the 2 figures has a day"),
+                         (charts.outlets_compared(undated), "none of the 2 figures has a day"),
+                         (charts.quoted_most(table(figure(attribution=None))), "no figure says who gave it")):
+        spec = chart.to_dict()
+        text = json.dumps(spec)
+        assert words in text
+        assert spec["mark"]["type"] == "text" and "layer" not in spec and "facet" not in spec
+        assert "color" not in spec["encoding"] and "shape" not in spec["encoding"]  # no legend titled "Outlet"
+    drawn = charts.figures_by_date(table(figure(), figure(date=None, claim_id="c2"))).to_dict()
+    assert "layer" in drawn  # one dated figure is drawn as before

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from tally.offline import VEGALITE_MIMETYPE
 import pytest
@@ -21,7 +22,7 @@ from tally.cli import main
 PROJECT = Path(__file__).resolve().parents[1]
 SOURCES = PROJECT / "data" / "sources"
 NOTEBOOKS = PROJECT / "notebooks"
-MAX_REPORT_BYTES = 1_500_000
+MAX_REPORT_BYTES = 1_000_000
 # Anything a page could fetch from elsewhere: a script, style or image from a URL.
 REMOTE = re.compile(r"""<(?:script|link|img|iframe)[^>]+(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -75,7 +76,51 @@ def test_render_writes_every_report_and_an_index(rendered):
         assert not REMOTE.search(page), f"{name} loads something from the network"
         assert "cdn." not in page.lower() and "mathjax" not in page.lower() and "require.js" not in page
         assert "<pre>" not in page or "from tally" not in page  # no code cells
+        assert not unreadable_words(page), f"{name}: {unreadable_words(page)}"
     assert not list(out.glob("**/.*.partial"))
+
+
+def unreadable_words(page: str) -> list[str]:
+    """What pandas or Python would print for a missing value, where a person reads: in the page's
+    text (outside scripts and styles) as a word, and in a chart's data as a whole value."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    text = re.sub(r"<[^>]+>", " ", text)
+    found = re.findall(r"\b(?:nan|NaN|NaT|<NA>)\b", text) + re.findall(r">\s*None\s*<", page)
+    for spec in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', page, flags=re.S):
+        found += re.findall(r'":\s*"(?:nan|NaN|None|NaT|<NA>)"', spec)
+    return found
+
+
+def test_unreadable_words_are_found_where_a_person_reads():
+    assert unreadable_words("<h2>nan</h2><td>None</td>") == ["nan", ">None<"]
+    assert unreadable_words('<script type="application/json" id="x">{"a": "NaT"}</script><p>None of them</p>') == [
+        '": "NaT"']
+
+
+def test_an_outlet_report_only_for_outlets_with_enough_articles_and_one_for_the_rest(tmp_path):
+    (tmp_path / "n.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()))
+    declared = tmp_path / "set.toml"
+    declared.write_text('[[report]]\nname = "by-{outlet}"\nnotebook = "n.ipynb"\nfor_each = "outlet"\n'
+                        'min_articles = 3\ntitle = "From {outlet}"\nparameters = { outlets = "{outlet}" }\n')
+    specs = reports.read_report_set(declared, outlets=["BBC", "VOA", "Small Post", "Tiny"],
+                                    outlet_articles={"BBC": 3, "VOA": 10, "Small Post": 2, "Tiny": 1})
+    assert [(s.name, s.parameters) for s in specs] == [
+        ("by-bbc", {"outlets": "BBC"}), ("by-voa", {"outlets": "VOA"}),
+        ("by-other-outlets", {"outlets": "Small Post,Tiny"})]
+    assert specs[-1].title == "From the 2 outlets with fewer than 3 articles"
+    declared.write_text(declared.read_text().replace("min_articles = 3", "min_articles = 0"))
+    with pytest.raises(reports.ReportSetError, match="min_articles"):
+        reports.read_report_set(declared, outlets=["BBC"])
+
+
+def test_a_source_with_no_title_is_headed_by_its_file_name():
+    from tally import views
+    from test_charts import table, figure
+
+    document = {"source": "a.txt", "title": float("nan"), "text": "About 3,000 people fled on Tuesday.",
+                "body_start": 0, "body_end": 35, "outlet": None, "published": pd.NaT}
+    page = str(views.source_audit(document, table(figure())))
+    assert "<h2>a.txt</h2>" in page and not unreadable_words(page)
 
 
 @pytest.mark.slow
@@ -255,3 +300,10 @@ def test_article_text_never_runs_in_a_report(tmp_path):
     audit = dump_dom(out / "source-audit.html")
     assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;" in audit  # shown as text
     assert 'class="marks"' in dump_dom(out / "all-figures.html")  # the charts still drew
+
+
+def test_a_long_list_of_outlets_is_shortened_in_the_page_header():
+    page = reports.page_html("Other outlets", "<p>body</p>", "2026-01-01 00:00 UTC", 9,
+                             {"outlets": ",".join(f"Outlet {n}" for n in range(57)), "categories": "killed,wounded"})
+    assert "outlets = Outlet 0, Outlet 1, Outlet 2 and 54 more" in page and "Outlet 56" not in page
+    assert "categories = killed,wounded" in page

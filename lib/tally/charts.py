@@ -25,7 +25,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from tally import dates
+from tally import dates, series
 from tally.offline import VEGALITE_MIMETYPE, VEGALITE_SCHEMA
 
 BOUND_EXACT = "exact"
@@ -33,8 +33,19 @@ BOUND_RANGE = "range"
 BOUND_AT_LEAST = "at least (open above)"
 BOUND_AT_MOST = "at most (open below)"
 # Point shapes per kind of bound: a triangle points the way the figure is open.
-_BOUND_SHAPES = {BOUND_EXACT: "circle", BOUND_RANGE: "diamond", BOUND_AT_LEAST: "triangle-up",
-                 BOUND_AT_MOST: "triangle-down"}
+BOUND_VAGUE = "vague words (the range they allow)"
+# An open bound is a short arrow from the bound: to this many times it ("more than"), or this many times less.
+ARROW_FACTOR = 1.6
+# Categories sharing a panel differ by shape as well as by colour (triangles are the arrows' tips).
+_PENTAGON = "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z"
+_HEXAGON = "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z"
+CATEGORY_SHAPES = {"evacuated": "circle", "surrendered": "square", "killed": "cross", "wounded": "diamond",
+                   "rescued": "triangle-right", "remaining": "triangle-left", "strength": _PENTAGON, "other": _HEXAGON}
+TOP_OUTLETS = 10  # outlets with a colour of their own; the rest share OTHER_COLOUR
+OTHER_OUTLETS = "other outlets"
+OUTLET_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d",
+                  "#ff9da6", "#1f3a5f"]  # Tableau 10, its grey replaced by a dark blue: grey is the others'
+OTHER_COLOUR = "#a0a0a0"
 CATEGORY_TITLES = {
     "evacuated": "People evacuated or fled", "surrendered": "Fighters and others who surrendered",
     "killed": "Killed", "wounded": "Wounded", "rescued": "Rescued or freed", "remaining": "Still inside",
@@ -43,6 +54,7 @@ CATEGORY_TITLES = {
 _TOOLTIP_FIELDS = [
     ("quantity_text:N", "Words"), ("value_text:N", "Read as"), ("category_title:N", "Category"), ("group:N", "Who"),
     ("day_label:N", "Day it refers to"), ("period_text:N", "Counts"), ("date_basis:N", "How the day was found"), ("attribution:N", "Quoted"),
+    ("corrected:N", "Corrected"),
     ("cited_outlet:N", "Via agency"), ("outlet:N", "Outlet"), ("published_day:N", "Published"),
     ("source:N", "Source file"), ("sentence:N", "Sentence"),
 ]
@@ -52,7 +64,7 @@ _FOLDED_TITLES = {"Words": "Most frequent words", "Read as": "Values", "Who": "M
                   "Quoted": "Most often quoted", "Source file": "Sources", "Sentence": "Example",
                   "Day it refers to": "Day (or first day of the period)"}
 _MAX_TOOLTIP_SENTENCE = 300
-_MAX_EXAMPLE_SENTENCE = 120  # a folded mark's example is shorter: there can be hundreds of them
+_MAX_EXAMPLE_SENTENCE = 100  # a folded mark's example is shorter: there can be hundreds of them
 # Altair refuses more rows than this by default; charts aggregate long before reaching it.
 MAX_CHART_ROWS = 5000
 # Above this many figures a chart draws one mark per outlet, category, day and kind of bound
@@ -60,10 +72,9 @@ MAX_CHART_ROWS = 5000
 DETAIL_LIMIT = 300
 # At most this many marks: above it, days are grouped into weeks, then months.
 MAX_MARKS = 300
-_PERIODS = (("day", None), ("week", "W-SUN"), ("month", "M"))
-_GROUP_KEYS = ["day", "outlet", "category", "period", "bound"]
-# Running totals and levels are series an outlet updates day by day: a line joins each outlet's.
-SERIES_PERIODS = (dates.PERIOD_TOTAL, dates.PERIOD_CURRENT)
+_PERIODS = (("day", None), ("week", "W-SUN"), ("month", "M"), ("quarter", "Q"), ("year", "Y"))
+_GROUP_KEYS = ["day", "outlet", "category", "group_kind", "period", "bound"]
+SERIES_PERIODS = series.SERIES_PERIODS
 # The lowest value the log axis shows; what lies below it (a "0") is drawn on it.
 LOG_FLOOR = 1.0
 _NICE_STEPS = (1.0, 2.0, 5.0)
@@ -102,7 +113,9 @@ def value_text(low: Any, high: Any) -> str:
 def value_domain(figures: pd.DataFrame) -> tuple[float, float]:
     """The log axis' span for these figures: from a round number (1, 2 or 5 times a power of ten)
     below the lowest value or bound to one above the highest, with room for the marks at either end."""
-    values = pd.concat([figures[column].astype("Float64") for column in ("low", "high", "best")]).dropna()
+    lows, highs = figures["low"].astype("Float64"), figures["high"].astype("Float64")
+    tips = pd.concat([lows[highs.isna()] * ARROW_FACTOR, highs[lows.isna()] / ARROW_FACTOR])  # arrows' ends
+    values = pd.concat([lows, highs, figures["best"].astype("Float64"), tips]).dropna()
     values = values[values > 0]
     if values.empty:
         return LOG_FLOOR, 10.0
@@ -138,19 +151,26 @@ def period_text(period: str, start: Any) -> str:
 def chart_rows(figures: pd.DataFrame, domain: tuple[float, float] | None = None) -> pd.DataFrame:
     """One row per figure with what the charts draw: day strings, the span of its range, tooltip words.
 
-    An open bound is drawn to the edge of the plotted area: `domain` (by default
-    `value_domain` of these figures) is the value axis' span, and an "at least" runs
-    to its top, an "at most" to its bottom.
+    `value` is the number a figure reported (an exact figure, or the bound of an open one);
+    it is empty for a range or a vague figure, which are drawn as their span only, so that
+    no point stands where nobody put a number. An open bound's span is a short arrow from
+    the bound (`ARROW_FACTOR` times it, or that much below it), never a bar to the edge.
+    `domain` (by default `value_domain` of these figures) clips what falls below its floor.
     """
     rows = figures.copy()
-    low_edge, high_edge = domain or value_domain(figures)
+    low_edge, _ = domain or value_domain(figures)
     lows = rows["low"].astype("Float64")
     highs = rows["high"].astype("Float64")
     best = rows["best"].astype("Float64").fillna(lows).fillna(highs)
-    rows["value"] = best.clip(lower=low_edge)
-    rows["span_low"] = lows.fillna(low_edge).clip(lower=low_edge)
-    rows["span_high"] = highs.fillna(high_edge)
-    rows["bound"] = [bound_kind(lo, hi) for lo, hi in zip(rows["low"], rows["high"])]
+    vague = rows["flags"].fillna("").str.contains(r"\bvague\b")
+    rows["bound"] = [BOUND_VAGUE if is_vague and kind == BOUND_RANGE else kind
+                     for kind, is_vague in zip((bound_kind(lo, hi) for lo, hi in zip(rows["low"], rows["high"])),
+                                               vague)]
+    reported = rows["bound"].isin([BOUND_EXACT, BOUND_AT_LEAST, BOUND_AT_MOST])
+    rows["value"] = best.where(reported).clip(lower=low_edge)
+    rows["top"] = rows["value"]
+    rows["span_low"] = lows.fillna(highs / ARROW_FACTOR).clip(lower=low_edge)
+    rows["span_high"] = highs.fillna(lows * ARROW_FACTOR).clip(lower=low_edge)
     rows["value_text"] = [value_text(lo, hi) for lo, hi in zip(rows["low"], rows["high"])]
     rows["category_title"] = rows["category"].map(CATEGORY_TITLES).fillna(rows["category"])
     rows["period_text"] = [period_text(period, start) for period, start in zip(rows["period"], rows["period_start"])]
@@ -158,31 +178,40 @@ def chart_rows(figures: pd.DataFrame, domain: tuple[float, float] | None = None)
     rows["day_label"] = rows["day"].fillna("no day")  # shown as text: Vega turns "day" into a timestamp
     rows["published_day"] = _day(rows["published"])
     rows["sentence"] = rows["sentence"].str.slice(0, _MAX_TOOLTIP_SENTENCE)
+    rows["group_kind"] = series.group_kinds(rows["group"])
+    rows["corrected"] = corrected_text(rows["flags"])
+    if "speaker" in rows:  # one label per person (tally.speakers); the words as written stay in `attribution`
+        rows["attribution"] = rows["speaker"].where(rows["speaker"].notna(), rows["attribution"])
     for column in ("outlet", "attribution", "cited_outlet"):
         rows[column] = rows[column].fillna("—" if column != "outlet" else "unknown outlet")
     rows["figures"] = 1
-    return _with_series(rows[CHART_COLUMNS[:-1]].astype(
-        {"value": "float64", "span_low": "float64", "span_high": "float64"}))
+    return _with_series(rows[CHART_COLUMNS[:-2]].astype(
+        {"value": "float64", "top": "float64", "span_low": "float64", "span_high": "float64"}))
+
+
+def corrected_text(flags: pd.Series) -> pd.Series:
+    """'yes: what changed' for a figure an analyst corrected or added (`tally.corrections`), else 'no'."""
+    notes = flags.fillna("").str.extract(r"(?:^|;)corrected: ?([^;]*)", expand=False)
+    added = flags.fillna("").str.contains(r"(?:^|;)added by a correction")
+    text = ("yes: " + notes.fillna("")).str.rstrip(": ")
+    return text.where(notes.notna(), "no").mask(added, "added by a correction")
 
 
 def _with_series(rows: pd.DataFrame) -> pd.DataFrame:
-    """Add `line_value`: on one row per outlet, category, kind of series and day, the median of that
-    day's running totals (or levels); empty elsewhere. The line layer draws only those rows, so a
-    line joins an outlet's days of one series and never two figures of one day."""
+    """Add `line_value` and `line`: the points a line joins (`series.series_points` over each row's
+    highest reported value `top`: one per outlet, category, kind of group, kind of period and day),
+    and which line each belongs to (a running total falling by more than half starts a new one)."""
     rows = rows.reset_index(drop=True)
-    rows["line_value"] = float("nan")
-    in_series = rows[rows["period"].isin(SERIES_PERIODS) & rows["day"].notna()]
-    if not in_series.empty:
-        keys = ["outlet", "category", "period", "day"]
-        medians = in_series.groupby(keys, sort=False)["value"].transform("median")
-        first = ~in_series.duplicated(keys)
-        rows.loc[in_series.index[first.to_numpy()], "line_value"] = medians[first].to_numpy()
+    points = series.series_points(rows.assign(date=rows["day"]), value="top", reported=rows["top"].notna())
+    rows["line_value"] = rows["top"].where(points["on_line"])
+    rows["line"] = points["series"] + " · " + points["segment"].astype(str)
     return rows
 
 
-CHART_COLUMNS = ["source", "outlet", "category", "category_title", "period", "period_text", "group",
-                 "quantity_text", "value_text", "value", "span_low", "span_high", "bound", "day", "day_label",
-                 "published_day", "date_basis", "attribution", "cited_outlet", "sentence", "figures", "line_value"]
+CHART_COLUMNS = ["source", "outlet", "category", "category_title", "period", "period_text", "group", "group_kind",
+                 "quantity_text", "value_text", "value", "top", "span_low", "span_high", "bound", "day", "day_label",
+                 "published_day", "date_basis", "attribution", "cited_outlet", "sentence", "corrected", "flags",
+                 "figures", "line_value", "line"]
 
 
 def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT, max_marks: int = MAX_MARKS,
@@ -190,10 +219,11 @@ def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT, max_marks
     """What a chart draws for these (dated) figures, and a subtitle saying what one mark is.
 
     Up to `detail_limit` figures, one mark each (`chart_rows`). Above it, one mark
-    per outlet, category, period and kind of bound (`aggregate_rows`), the period
-    being the day, or the week or month when days would give more than `max_marks`.
+    per outlet, category, kind of group, period and kind of bound (`aggregate_rows`),
+    the period being the day, or the week or month when days would give more than `max_marks`.
+    Every mark gets `outlet_colour` (`colour_outlets`).
     """
-    rows = chart_rows(figures, domain)
+    rows = colour_outlets(chart_rows(figures, domain))
     if len(rows) <= detail_limit:
         return rows, ""
     for period, frequency in _PERIODS:  # period: the span of days one mark stands for
@@ -201,53 +231,127 @@ def marks_for(figures: pd.DataFrame, detail_limit: int = DETAIL_LIMIT, max_marks
         if len(marks) <= max_marks:
             break
     shown = marks.nlargest(max_marks, "figures", keep="first").sort_values(_GROUP_KEYS, kind="stable")
-    subtitle = (f"{len(rows):,} figures: each mark is what one outlet reported for one category in one {period} "
-                f"(the median; a bar spans the lowest to the highest). Hover for how many and an example.")
+    subtitle = (f"{len(rows):,} figures: each mark is what one outlet (or the other outlets together) reported "
+                f"for one category in one {period} "
+                f"(a point at the number it reported most often; a bar spans the lowest to the highest). "
+                f"Hover for how many and an example.")
     if len(shown) < len(marks):
-        subtitle += f" Showing the {len(shown):,} marks with the most figures of {len(marks):,}."
-    return _with_series(shown.drop(columns="line_value")), subtitle
+        subtitle += (f" Showing the {len(shown):,} marks with the most figures of {len(marks):,}: "
+                     f"{int(marks['figures'].sum() - shown['figures'].sum()):,} figures are not drawn.")
+    shown = _with_series(shown.drop(columns=["line_value", "line"]))
+    shown.loc[shown["outlet_colour"] == OTHER_OUTLETS, "line_value"] = float("nan")  # several outlets: no series
+    shown.attrs["coloured_outlets"] = rows.attrs["coloured_outlets"]
+    return shown, subtitle
+
+
+def colour_outlets(rows: pd.DataFrame, top: int = TOP_OUTLETS, taken: list[str] | None = None) -> pd.DataFrame:
+    """Add `outlet_colour`: the outlet's name for the `top` outlets with the most figures (each its own
+    colour), `OTHER_OUTLETS` for the rest (one grey; the tooltip names the outlet).
+
+    `taken`: outlets that already hold the first colours on the page, in order (another chart's
+    `coloured_outlets`): each keeps its colour here, and the other outlets get only the colours left,
+    so that one colour never names two outlets on one page. `attrs["outlet_colours"]` maps each
+    coloured outlet to its colour."""
+    counts = rows.groupby("outlet")["figures"].sum().sort_values(ascending=False, kind="stable")
+    held = list(taken or [])[:top]
+    colours = {outlet: OUTLET_COLOURS[index] for index, outlet in enumerate(held) if outlet in counts.index}
+    free = iter(OUTLET_COLOURS[len(held):top])
+    for outlet in counts.index:
+        if outlet not in colours:
+            colour = next(free, None)
+            if colour is None:
+                break
+            colours[outlet] = colour
+    coloured = [outlet for outlet in counts.index if outlet in colours]
+    rows = rows.copy()
+    rows["outlet_colour"] = rows["outlet"].where(rows["outlet"].isin(coloured), OTHER_OUTLETS)
+    rows.attrs["coloured_outlets"] = coloured
+    rows.attrs["outlet_colours"] = {outlet: colours[outlet] for outlet in coloured}
+    rows.attrs["colours_taken"] = bool(held)
+    return rows
+
+
+def date_chart_outlets(figures: pd.DataFrame, top: int = TOP_OUTLETS) -> list[str]:
+    """The outlets `figures_by_date` and `outlets_compared` colour for these figures, in colour order."""
+    dated = figures[figures["date"].notna()]
+    counts = dated.assign(outlet=dated["outlet"].fillna("unknown outlet"), figures=1)
+    return colour_outlets(counts[["outlet", "figures"]], top).attrs["coloured_outlets"]
 
 
 def aggregate_rows(rows: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
-    """Chart rows folded into one per outlet, category, day (or period) and kind of bound.
+    """Chart rows folded into one per outlet, category, kind of group, day (or period) and kind of bound.
 
-    `value` is the median; the span runs from the lowest to the highest value or bound;
-    the words, group, quoted source and agency are the most frequent ones; the sentence
-    is an example holding the most frequent words; `figures` counts the rows folded.
+    `value` is the number reported most often (the highest among equals): a number someone
+    reported, never a median; `top` the highest reported; the span runs from the lowest to the
+    highest value or bound; the words, group, quoted source and agency are the most frequent
+    ones; the sentence is an example holding the most frequent words; `figures` counts the rows folded.
     """
     rows = rows.copy()
+    rows["outlet_name"] = rows["outlet"]
+    rows["kind_name"] = rows["group_kind"]
+    rows["group_kind"] = rows["group_kind"].str.replace(r" \(.*\)$", "", regex=True)  # fighters of any side
+    if "outlet_colour" in rows:  # the outlets without a colour of their own fold together
+        rows["outlet"] = rows["outlet_colour"]
     if frequency:  # the period's first day, as the ISO string the axis reads
         days = pd.to_datetime(rows["day"])
         rows["day"] = days.dt.to_period(frequency).dt.start_time.dt.strftime("%Y-%m-%d")
     rows["low_seen"] = rows[["span_low", "value"]].min(axis=1)
     rows["high_seen"] = rows[["span_high", "value"]].max(axis=1)
     rows["published_at"] = pd.to_datetime(rows["published_day"])  # min and max of strings are slow
+    rows["is_corrected"] = (rows["corrected"] != "no").astype(int)
     grouped = rows.groupby(_GROUP_KEYS, sort=True, dropna=False)
-    marks = grouped.agg(value=("value", "median"), span_low=("low_seen", "min"), span_high=("high_seen", "max"),
-                        figures=("value", "size"), sources=("source", "nunique"),
+    marks = grouped.agg(top=("value", "max"), span_low=("low_seen", "min"), span_high=("high_seen", "max"),
+                        figures=("figures", "size"), sources=("source", "nunique"),
                         first_published=("published_at", "min"), last_published=("published_at", "max"),
+                        corrected=("is_corrected", "sum"), kinds=("kind_name", "nunique"),
                         ).reset_index()
+    marks = marks.merge(_outlet_names(rows), on=_GROUP_KEYS, how="left")
+    modes = (rows.dropna(subset=["value"]).groupby(_GROUP_KEYS + ["value"], sort=False, dropna=False).size()
+             .rename("count").reset_index().sort_values(["count", "value"], ascending=False, kind="stable")
+             .drop_duplicates(_GROUP_KEYS)[_GROUP_KEYS + ["value"]])
+    marks = marks.merge(modes, on=_GROUP_KEYS, how="left")
     for column in ("first_published", "last_published"):
         marks[column] = _day(marks[column]).fillna("unknown")
-    for column in ("quantity_text", "group", "attribution", "cited_outlet", "date_basis", "period_text"):
+    for column in ("quantity_text", "group", "attribution", "cited_outlet", "date_basis", "period_text", "flags"):
         marks = marks.merge(_most_frequent(rows, column), on=_GROUP_KEYS, how="left")
     marks["category_title"] = marks["category"].map(CATEGORY_TITLES).fillna(marks["category"])
     example = rows.drop_duplicates(_GROUP_KEYS + ["quantity_text"])[_GROUP_KEYS + ["quantity_text", "sentence",
                                                                                  "source"]]
     marks = marks.merge(example, on=_GROUP_KEYS + ["quantity_text"], how="left")
     marks["value_text"] = [
-        f"{count:,} figures from {sources:,} sources: median {value:,.0f}, lowest {low:,.0f}, highest {high:,.0f}"
-        if count > 1 else f"{value:,.0f}"
-        for count, sources, value, low, high in zip(marks["figures"], marks["sources"], marks["value"],
-                                                    marks["span_low"], marks["span_high"])]
+        f"{count:,} figures from {sources:,} sources: lowest {low:,.0f}, highest {high:,.0f}"
+        if count > 1 else text for count, sources, low, high, text in zip(
+            marks["figures"], marks["sources"], marks["span_low"], marks["span_high"], marks["quantity_text"])]
     marks["sentence"] = marks["sentence"].str.slice(0, _MAX_EXAMPLE_SENTENCE)
     marks["source"] = [source if count == 1 else f"{source} and {count - 1:,} more"
                        for source, count in zip(marks["source"], marks["sources"])]
     marks["published_day"] = [first if first == last else f"{first} to {last}"
                               for first, last in zip(marks["first_published"], marks["last_published"])]
+    marks["corrected"] = [f"{count:,} corrected" if count else "no" for count in marks["corrected"]]
     marks["day_label"] = marks["day"]
-    return _with_series(marks[CHART_COLUMNS[:-1]].astype(
-        {"value": "float64", "span_low": "float64", "span_high": "float64"}))
+    marks["outlet_colour"] = marks["outlet"]
+    marks["outlet"] = marks["outlet_names"]
+    marks = _with_series(marks[CHART_COLUMNS[:-2] + ["outlet_colour", "kinds"]].astype(
+        {"value": "float64", "top": "float64", "span_low": "float64", "span_high": "float64"}))
+    marks.loc[marks["kinds"] > 1, "line_value"] = float("nan")  # fighters of several sides: not one series
+    return marks.drop(columns="kinds")
+
+
+def _outlet_names(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per mark, the outlets it folds, in words (`_names`), read in one pass over the distinct pairs."""
+    pairs = rows[_GROUP_KEYS + ["outlet_name"]].drop_duplicates().sort_values("outlet_name", kind="stable")
+    folded: dict[tuple, list[str]] = {}
+    for row in pairs.itertuples(index=False):
+        folded.setdefault(tuple(row[:-1]), []).append(row[-1])
+    keys = pd.DataFrame(list(folded), columns=_GROUP_KEYS)
+    return keys.assign(outlet_names=[_names(names) for names in folded.values()])
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    """The outlets a mark folds, in words: 'A', 'A, B and C', 'A, B, C and 12 more'."""
+    if len(names) <= shown:
+        return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    return f"{', '.join(names[:shown])} and {len(names) - shown:,} more"
 
 
 def _most_frequent(rows: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -282,53 +386,89 @@ def _value_y(field: str, domain: tuple[float, float], title: str) -> alt.Y:
                  axis=alt.Axis(values=log_ticks(domain), format=",", grid=True))
 
 
-def _bound_shape() -> alt.Shape:
-    """Point shape by kind of bound: a triangle points the way the figure is open."""
-    return alt.Shape("bound:N", title="Bound", scale=alt.Scale(domain=list(_BOUND_SHAPES),
-                                                                range=list(_BOUND_SHAPES.values())))
+def _category_shape(categories: list[str]) -> alt.Shape:
+    """Point shape by category, so that categories sharing a panel differ by more than colour."""
+    return alt.Shape("category_title:N", title="Category", scale=alt.Scale(
+        domain=[CATEGORY_TITLES.get(c, c) for c in categories],
+        range=[CATEGORY_SHAPES.get(c, "circle") for c in categories]))
 
 
-def _bound_dash() -> alt.StrokeDash:
-    return alt.StrokeDash("bound:N", title="Bound", legend=None, scale=alt.Scale(
-        domain=[BOUND_RANGE, BOUND_AT_LEAST, BOUND_AT_MOST], range=[[1, 0], [4, 3], [4, 3]]))
-
-
-def _outlet_colour(outlets: list[str]) -> alt.Color:
-    return alt.Color("outlet:N", title="Outlet", scale=alt.Scale(domain=outlets),
-                     legend=alt.Legend(labelLimit=200, symbolType="circle"))
+def _outlet_colour(rows: pd.DataFrame) -> alt.Color:
+    """One colour per outlet among the most frequent (`colour_outlets`); grey for the other outlets."""
+    coloured = rows.attrs.get("coloured_outlets") or sorted(rows["outlet"].unique())[:TOP_OUTLETS]
+    colours = rows.attrs.get("outlet_colours") or dict(zip(coloured, OUTLET_COLOURS))
+    domain = list(coloured) + ([OTHER_OUTLETS] if (rows["outlet_colour"] == OTHER_OUTLETS).any() else [])
+    others = rows.loc[rows["outlet_colour"] == OTHER_OUTLETS, "outlet"].nunique()
+    title = "Outlet" if not others else f"Outlet ({len(coloured)} most frequent; {others} others in grey)"
+    if others and rows.attrs.get("colours_taken"):  # the colours another chart of the page gave first
+        title = f"Outlet ({len(coloured)} coloured as in the chart of figures; {others} others in grey)"
+    return alt.Color("outlet_colour:N", title=title, scale=alt.Scale(
+        domain=domain, range=[colours[outlet] for outlet in coloured]
+        + ([OTHER_COLOUR] if len(domain) > len(coloured) else [])),
+        legend=alt.Legend(labelLimit=200, symbolType="circle", titleLimit=400))
 
 
 def _outlet_pick() -> Any:
     """Clicking an outlet in the legend keeps it; the others fade."""
-    return alt.selection_point(fields=["outlet"], bind="legend", name="outlet_pick")
+    return alt.selection_point(fields=["outlet_colour"], bind="legend", name="outlet_pick")
 
 
 def _layers(base: alt.Chart, domain: tuple[float, float], title: str, subtitle: str,
-            point_size: int) -> alt.LayerChart:
-    """Running totals as lines, ranges as bars (dashed to the edge when open), every figure a point."""
+            point_size: int, categories: list[str]) -> alt.LayerChart:
+    """Series as lines; ranges as bars (wide and pale when the words are vague), with no point; open
+    bounds as a short arrow from a bar at the bound; exact figures as points shaped by category."""
+    tooltip = _tooltip(subtitle)
     lines = base.transform_filter("isValid(datum.line_value)").mark_line(strokeWidth=1.5, clip=True).encode(
-        y=_value_y("line_value", domain, title), detail=["outlet:N", "category:N", "period:N"])
-    spans = base.transform_filter(alt.datum.bound != BOUND_EXACT).mark_rule(strokeWidth=2, clip=True).encode(
-        y=_value_y("span_low", domain, title), y2="span_high:Q", strokeDash=_bound_dash(),
-        tooltip=_tooltip(subtitle))
-    points = base.mark_point(size=point_size, filled=True, clip=True).encode(
-        y=_value_y("value", domain, title), shape=_bound_shape(), tooltip=_tooltip(subtitle))
+        y=_value_y("line_value", domain, title), detail="line:N")
+    ranges = base.transform_filter(alt.datum.bound == BOUND_RANGE).mark_rule(strokeWidth=2.5, clip=True).encode(
+        y=_value_y("span_low", domain, title), y2="span_high:Q", tooltip=tooltip)
+    vague = base.transform_filter(alt.datum.bound == BOUND_VAGUE).mark_rule(
+        strokeWidth=7, strokeOpacity=0.35, strokeCap="round", clip=True).encode(
+        y=_value_y("span_low", domain, title), y2="span_high:Q", tooltip=tooltip)
+    is_open = alt.FieldOneOfPredicate(field="bound", oneOf=[BOUND_AT_LEAST, BOUND_AT_MOST])
+    arrows = base.transform_filter(is_open).mark_rule(strokeWidth=1.2, clip=True).encode(
+        y=_value_y("span_low", domain, title), y2="span_high:Q", tooltip=tooltip)
+    tips = [base.transform_filter(alt.datum.bound == bound).mark_point(
+        shape=shape, filled=True, size=35, clip=True).encode(y=_value_y(field, domain, title), tooltip=tooltip)
+        for bound, shape, field in ((BOUND_AT_LEAST, "triangle-up", "span_high"),
+                                    (BOUND_AT_MOST, "triangle-down", "span_low"))]
+    bars = base.transform_filter(is_open).mark_point(shape="stroke", size=120, strokeWidth=2.5, clip=True).encode(
+        y=_value_y("value", domain, title), tooltip=tooltip)
+    points = base.transform_filter(alt.datum.bound == BOUND_EXACT).mark_point(
+        size=point_size, filled=True, clip=True).encode(
+        y=_value_y("value", domain, title), shape=_category_shape(categories), tooltip=tooltip)
     if subtitle:
         points = points.encode(size=_figures_size(base.data))
-    return lines + spans + points
+    return alt.layer(lines, ranges, vague, arrows, *tips, bars, points)
 
 
-def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by date") -> alt.LayerChart:
-    """Figures over the day they refer to, one colour per outlet.
+def nothing_to_draw(title: str, why: str, width: int = 640) -> alt.Chart:
+    """A chart with nothing to draw says so in words, with no empty axes and no legend."""
+    return alt.Chart(pd.DataFrame({"why": [why]})).mark_text(
+        align="left", baseline="middle", fontSize=13, color="#59636e").encode(
+        text="why:N", x=alt.value(0), y=alt.value(14)).properties(title=title, width=width, height=28).configure_view(
+        strokeWidth=0)
 
-    Every figure is a point; a closed range is also a vertical bar from low to high
-    (a diamond at its best value); an open bound ("at least", "up to") is a dashed bar
-    to the edge of the plotted area with a triangle pointing the open way. A line
-    joins an outlet's running totals of one category (and its counts of who is still
-    inside), day by day; one day's events stand alone. Clicking the legend keeps one
-    outlet; the menu under the chart keeps one category. Figures with no day are not drawn.
+
+def _nothing_dated(figures: pd.DataFrame) -> str:
+    if figures.empty:
+        return "Nothing to draw: no figure matches this report."
+    return f"Nothing to draw: none of the {len(figures):,} figures has a day (they are listed under the chart)."
+
+
+def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by date") -> alt.LayerChart | alt.Chart:
+    """Figures over the day they refer to, one colour per outlet (the most frequent ones), one shape
+    per category.
+
+    An exact figure is a point; a range a bar from low to high (wide and pale when the words
+    are vague: "hundreds"), with no point; an open bound ("more than 1,000", "up to 500") a
+    short bar at the bound with an arrow pointing the open way. A line joins one outlet's
+    figures of one series (`tally.series`). Clicking the legend keeps one outlet; the menu
+    under the chart keeps one category. Figures with no day are not drawn (`not_drawn` says which).
     """
     dated = figures[figures["date"].notna()]
+    if dated.empty:
+        return nothing_to_draw(title, _nothing_dated(figures))
     domain = value_domain(dated)
     rows, subtitle = marks_for(dated, domain=domain)
     categories = sorted(rows["category"].unique())
@@ -337,32 +477,61 @@ def figures_by_date(figures: pd.DataFrame, title: str = "Reported figures by dat
         fields=["category"], name="category_pick",
         bind=alt.binding_select(options=[None, *categories],
                                 labels=["all", *(CATEGORY_TITLES.get(c, c) for c in categories)], name="Category: "))
-    base = alt.Chart(rows).encode(
-        x=_day_axis(rows), color=_outlet_colour(sorted(rows["outlet"].unique())),
+    base = alt.Chart(_drawn(rows)).encode(
+        x=_day_axis(rows), color=_outlet_colour(rows),
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.12)),
     ).transform_filter(pick_category)
-    return _layers(base, domain, "Number of people (log scale)", subtitle, 90).add_params(
+    return _layers(base, domain, "Number of people (log scale)", subtitle, 90, categories).add_params(
         pick_outlet, pick_category).properties(title=_title(title, subtitle), width=640, height=340)
 
 
-def outlets_compared(figures: pd.DataFrame, title: str = "What each outlet reported, per category") -> alt.FacetChart:
+def outlets_compared(figures: pd.DataFrame,
+                     title: str = "What each outlet reported, per category") -> alt.FacetChart | alt.Chart:
     """One panel per category (titled in words): each outlet's figures over the days they refer to,
-    its running totals joined by a line. Where outlets disagree about the same day, their marks part."""
+    drawn as in `figures_by_date`. Where outlets disagree about the same day, their marks part."""
     dated = figures[figures["date"].notna()]
+    if dated.empty:
+        return nothing_to_draw(title, _nothing_dated(figures))
     domain = value_domain(dated)
     rows, subtitle = marks_for(dated, domain=domain)
     pick_outlet = _outlet_pick()
-    base = alt.Chart(rows).encode(
-        x=_day_axis(rows, "Day"), color=_outlet_colour(sorted(rows["outlet"].unique())),
+    base = alt.Chart(_drawn(rows)).encode(
+        x=_day_axis(rows, "Day"), color=_outlet_colour(rows),
         opacity=alt.condition(pick_outlet, alt.value(0.9), alt.value(0.1)),
     )
-    panels = _layers(base, domain, "People (log scale)", subtitle, 70).add_params(pick_outlet).properties(
-        width=300, height=200)
+    panels = _layers(base, domain, "People (log scale)", subtitle, 70,
+                     sorted(rows["category"].unique())).add_params(pick_outlet).properties(width=300, height=200)
     return panels.facet(
         facet=alt.Facet("category_title:N", title=None, header=alt.Header(labelFontWeight="bold", labelLimit=320,
                                                                          labelFontSize=13)),
         columns=2,
     ).properties(title=_title(title, subtitle))
+
+
+# What a tooltip says for a field nobody gave (an article with no publication day, no group):
+# words, never the "nan" or "null" that an empty cell turns into on its way to the page.
+_UNKNOWN_TEXT = {"published_day": "not known"}
+
+
+def _drawn(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the chart's data: only the columns it reads, each line named by a short number,
+    every text a tooltip shows filled (`_UNKNOWN_TEXT`, else '—')."""
+    drawn = rows.drop(columns=["flags", "top", "group_kind"]).assign(line=pd.factorize(rows["line"])[0].astype(str))
+    for field, _ in _TOOLTIP_FIELDS:
+        column = field.split(":")[0]
+        if column in drawn and column != "day" and not pd.api.types.is_numeric_dtype(drawn[column]):
+            drawn[column] = drawn[column].astype(object).where(drawn[column].notna(),
+                                                               _UNKNOWN_TEXT.get(column, "—"))
+    return drawn
+
+
+def not_drawn(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures a chart of `figures` leaves out, each with why (`reason`): no day, or no number."""
+    numbers = figures[["low", "high", "best"]].astype("Float64")
+    reasons = pd.Series("", index=figures.index, dtype=object)
+    reasons[numbers.isna().all(axis=1)] = "no number"
+    reasons[figures["date"].isna()] = "no day"
+    return figures[reasons != ""].assign(reason=reasons[reasons != ""])
 
 
 def _title(title: str, subtitle: str, width: int = 95) -> alt.TitleParams | str:
@@ -406,23 +575,31 @@ _ACRONYM = re.compile(r"(?P<full>(?:[A-Z][\w.'’-]*\s+)(?:(?:of|for|the|and|de|
 
 
 def quoted_most(figures: pd.DataFrame, top: int = 12, title: str = "Who is quoted for figures, per outlet") -> alt.Chart:
-    """The sources quoted for the most figures, as bars split by the outlet that quoted them; long
-    names are shortened on the axis (`short_label`) and whole in the tooltip; counts tick by whole figures."""
-    quoted = figures[figures["attribution"].notna()]
+    """The speakers quoted for the most figures, as bars split by the outlet that quoted them; one bar
+    per person (their `speaker` label, `tally.speakers`, when the table has one); long names are
+    shortened on the axis (`short_label`) and whole in the tooltip; counts tick by whole figures."""
+    who = figures["speaker"].where(figures["speaker"].notna(), figures["attribution"]) if "speaker" in figures \
+        else figures["attribution"]
+    quoted = figures.assign(attribution=who)[who.notna()]
     counts = (quoted.assign(outlet=quoted["outlet"].fillna("unknown outlet"))
               .groupby(["attribution", "outlet"]).size().rename("figures").reset_index())
     leaders = counts.groupby("attribution")["figures"].sum().nlargest(top).index
     counts = counts[counts["attribution"].isin(leaders)].reset_index(drop=True)
+    if counts.empty:
+        return nothing_to_draw(title, "Nothing to draw: no figure says who gave it.", width=520)
     labels = {name: short_label(name) for name in counts["attribution"].unique()}
     if len(set(labels.values())) < len(labels):  # two names shortened alike: keep every name whole
         labels = {name: name for name in labels}
     counts["label"] = counts["attribution"].map(labels)
+    # The outlets the date charts of the same figures colour keep their colours here: on one page,
+    # one colour is one outlet.
+    counts = colour_outlets(counts, taken=date_chart_outlets(figures))
     most = int(counts.groupby("attribution")["figures"].sum().max()) if len(counts) else 1
     return alt.Chart(counts).mark_bar().encode(
         y=alt.Y("label:N", title="Quoted", sort="-x", axis=alt.Axis(labelLimit=320)),
         x=alt.X("sum(figures):Q", title="Figures quoted", scale=alt.Scale(domain=[0, max(most, 1)], nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, values=_count_ticks(most))),
-        color=_outlet_colour(sorted(counts["outlet"].unique())),
+        color=_outlet_colour(counts),
         tooltip=[alt.Tooltip("attribution:N", title="Quoted"), alt.Tooltip("outlet:N", title="Outlet"),
                  alt.Tooltip("figures:Q", title="Figures")],
     ).properties(title=title, width=520, height=alt.Step(18))

@@ -321,24 +321,89 @@ def _dtype(column: str) -> str:
     return "str"
 
 
-def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
-    """Per category and day, what each outlet reported, where two or more outlets report that day.
+def _intervals(figures: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each figure's lowest and highest count as floats; an open side is 0 below, infinity above."""
+    low = figures["low"].astype("Float64").astype(float)
+    high = figures["high"].astype("Float64").astype(float)
+    return low.fillna(0.0), high.fillna(float("inf"))
 
-    Rows are sorted with the widest disagreement first (highest best value over lowest).
-    """
-    dated = figures[figures["date"].notna() & figures["best"].notna()].copy()
+
+def _comparable(figures: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
+    """Dated figures with a number, keyed for comparison: `kind` of group (`series.group_kind`), the
+    `day` (or the first day of the week with frequency "W-SUN") as text, and their interval."""
+    from tally.series import group_kinds
+
+    dated = figures[figures["date"].notna() & figures[["low", "high", "best"]].notna().any(axis=1)].copy()
+    days = pd.to_datetime(dated["date"])
+    if frequency:
+        days = days.dt.to_period(frequency).dt.start_time
+    dated["day"] = days.dt.strftime("%Y-%m-%d")
+    dated["kind"] = group_kinds(dated["group"])
     dated["outlet"] = dated["outlet"].fillna("unknown outlet")
+    dated["lowest"], dated["highest"] = _intervals(dated)
+    return dated
+
+
+def _words(part: pd.DataFrame) -> str:
+    """What each outlet reported, in its words: 'BBC: 3,000; VOA: about 5,000, 6,000'."""
+    return "; ".join(f"{outlet}: " + ", ".join(sorted(set(rows["quantity_text"]), key=str.lower))
+                     for outlet, rows in part.groupby("outlet", sort=True))
+
+
+def disagreements(figures: pd.DataFrame) -> pd.DataFrame:
+    """Where two or more outlets report figures that cannot both be right: the same category, kind of
+    group (civilians, fighters of one side, people) and kind of period, on the same day, whose ranges
+    do not overlap ("several thousand" and "several thousand" agree). `spread` is the highest lowest
+    count over the lowest highest count; rows are sorted with the widest spread first.
+    """
+    dated = _comparable(figures)
     rows = []
-    for (category, day), group in dated.groupby(["category", "date"], sort=True):
+    for (category, kind, period, day), group in dated.groupby(["category", "kind", "period", "day"], sort=True):
         if group["outlet"].nunique() < 2:
             continue
-        reported = "; ".join(
-            f"{outlet}: " + ", ".join(sorted(set(part["quantity_text"]), key=str.lower))
-            for outlet, part in group.groupby("outlet", sort=True))
-        lowest, highest = int(group["best"].min()), int(group["best"].max())
-        rows.append({"category": category, "day": day.strftime("%Y-%m-%d"), "outlets": group["outlet"].nunique(),
-                     "lowest": lowest, "highest": highest,
-                     "spread": round(highest / lowest, 1) if lowest else None, "reported": reported})
-    columns = ["category", "day", "outlets", "lowest", "highest", "spread", "reported"]
+        floor, ceiling = group["lowest"].max(), group["highest"].min()  # the highest low, the lowest high
+        if floor <= ceiling:  # one count fits every figure: they agree
+            continue
+        rows.append({"category": category, "kind": kind, "period": period, "day": day,
+                     "outlets": group["outlet"].nunique(), "lowest": int(ceiling), "highest": int(floor),
+                     "spread": round(floor / ceiling, 1) if ceiling else None, "reported": _words(group)})
+    columns = ["category", "kind", "period", "day", "outlets", "lowest", "highest", "spread", "reported"]
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["spread", "category"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    table["spread"] = table["spread"].astype(float)
+    return table.sort_values(["spread", "category", "day"], ascending=[False, True, True], kind="stable",
+                             na_position="first").reset_index(drop=True)
+
+
+def reconciled(figures: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
+    """What the sources say, per category, kind of group and day (or week, with frequency "W-SUN"):
+    the lowest and the highest figure reported (in words, with who reported them), how many
+    independent reports there are (a claim printed by several outlets counts once), how many
+    articles, and each outlet's latest running total up to that day.
+    """
+    from tally.charts import value_text
+
+    dated = _comparable(figures, frequency)
+    totals = dated[dated["period"] == "total"].sort_values(["day", "published"], kind="stable")
+    rows = []
+    for (category, kind, day), group in dated.groupby(["category", "kind", "day"], sort=True):
+        low_row = group.loc[group["lowest"].idxmin()]
+        high_row = group.loc[group["highest"].idxmax()] if group["highest"].lt(float("inf")).all() \
+            else group.loc[group["lowest"].idxmax()]
+        upto = totals[(totals["category"] == category) & (totals["kind"] == kind) & (totals["day"] <= day)]
+        latest = upto.drop_duplicates("outlet", keep="last").sort_values("outlet")
+        rows.append({
+            "category": category, "kind": kind, "day": day,
+            "lowest": _said_by(group, low_row, value_text), "highest": _said_by(group, high_row, value_text),
+            "claims": group["claim_id"].nunique(), "articles": group["source"].nunique(),
+            "outlets": group["outlet"].nunique(),
+            "latest_totals": "; ".join(f"{row.outlet}: {value_text(row.low, row.high)} ({row.day})"
+                                       for row in latest.itertuples()),
+        })
+    columns = ["category", "kind", "day", "lowest", "highest", "claims", "articles", "outlets", "latest_totals"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _said_by(group: pd.DataFrame, row: pd.Series, value_text) -> str:
+    """A figure in words with every outlet of `group` that reported the same bounds: '3,000 (BBC, VOA)'."""
+    same = group[(group["lowest"] == row["lowest"]) & (group["highest"] == row["highest"])]
+    return f"{value_text(row['low'], row['high'])} ({', '.join(sorted(set(same['outlet'])))})"

@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("-o", "--output", type=Path, default=DEFAULT_FIGURES,
                          help="where to write the figures: .csv or .parquet (default %(default)s); "
                               "claims are written beside it (claims.csv or claims.parquet)")
+    extract.add_argument("--corrections", type=Path, default=None, metavar="FILE",
+                         help="the analyst's corrections to apply (default: corrections.toml in the sources "
+                              "folder, when there is one; see docs/corrections.md)")
     _extract_options(extract)
     extract.set_defaults(handler=command_extract)
 
@@ -277,7 +280,10 @@ def command_extract(args: argparse.Namespace) -> int:
           f"-> {summary.claims} claims in {summary.seconds:.1f} s; wrote {args.output} and {claims_path}"
           + (f"; {summary.problem_count} problems, {summary.error_count} of them errors"
              if summary.problem_count else ""))
-    return 1 if summary.failed else 0
+    from tally.corrections import apply_corrections_file
+
+    corrected = apply_corrections_file(args.folder, args.output, claims_path, getattr(args, "corrections", None))
+    return 1 if summary.failed or not corrected else 0
 
 
 def tqdm_sources(total: int) -> Callable[[int], None]:

@@ -30,6 +30,30 @@ window.tallyDraw = function (id) {
 """
 
 
+# The libraries are inlined gzipped (a third of their size, so that a report with charts stays well
+# under 1 MB) and unpacked by the browser itself (DecompressionStream: no network, no file beside the
+# page). Charts asked for before the libraries are ready wait in a queue.
+_UNPACK = """
+(function () {
+  var waiting = [];
+  window.tallyDraw = function (id) { waiting.push(id); };
+  var bytes = Uint8Array.from(atob("%s"), function (c) { return c.charCodeAt(0); });
+  new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function (code) {
+    (0, eval)(code);
+    waiting.forEach(function (id) { window.tallyDraw(id); });
+  });
+})();
+"""
+
+
+def packed_script(script: str) -> str:
+    """`script` gzipped into the page as base64, with the few lines that unpack and run it."""
+    import base64
+    import gzip
+
+    return _UNPACK % base64.b64encode(gzip.compress(script.encode("utf-8"), 9, mtime=0)).decode("ascii")
+
+
 @lru_cache(maxsize=1)
 def vega_script() -> str:
     """The Vega, Vega-Lite and vega-embed libraries (from vl-convert, no network) and `tallyDraw`.
@@ -40,12 +64,13 @@ def vega_script() -> str:
     import vl_convert
 
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tally"
-    cached = cache / f"vega-bundle-{vl_convert.__version__}-{hashlib.sha1(_DRAW_FUNCTION.encode()).hexdigest()[:8]}.js"
+    version = hashlib.sha1((_DRAW_FUNCTION + _UNPACK).encode()).hexdigest()[:8]
+    cached = cache / f"vega-bundle-{vl_convert.__version__}-{version}.js"
     try:
         return cached.read_text(encoding="utf-8")
     except OSError:
         pass
-    script = vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;") + "\n" + _DRAW_FUNCTION
+    script = packed_script(vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;") + "\n" + _DRAW_FUNCTION)
     try:
         write_atomically(cached, script)  # kernels may bundle at once: each writes its own partial file
     except OSError:

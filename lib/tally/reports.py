@@ -85,8 +85,13 @@ def slug(text: str) -> str:
     return cleaned or "unnamed"
 
 
-def read_report_set(path: Path, outlets: Iterable[str] = (), categories: Iterable[str] = ()) -> list[ReportSpec]:
-    """The reports declared in `path`, with `for_each` entries expanded over the outlets or categories given."""
+def read_report_set(path: Path, outlets: Iterable[str] = (), categories: Iterable[str] = (),
+                    outlet_articles: dict[str, int] | None = None) -> list[ReportSpec]:
+    """The reports declared in `path`, with `for_each` entries expanded over the outlets or categories given.
+
+    An entry for each outlet with `min_articles = N` makes a report only for the outlets with at
+    least N articles (`outlet_articles`), and one more, named with `{outlet}` = "other-outlets",
+    for the rest together (its `outlets` parameter lists them)."""
     try:
         declared = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -112,12 +117,28 @@ def read_report_set(path: Path, outlets: Iterable[str] = (), categories: Iterabl
             continue
         if each not in FOR_EACH:
             raise ReportSetError(f"{where}: for_each must be one of {', '.join(FOR_EACH)}, not {each!r}")
-        for value in values[each]:
+        expanded, rest = values[each], []
+        least = entry.get("min_articles")
+        if least is not None:
+            if each != "outlet" or not isinstance(least, int) or least < 1:
+                raise ReportSetError(f"{where}: min_articles must be a whole number, with for_each = \"outlet\"")
+            counts = outlet_articles or {}
+            expanded = [value for value in values[each] if counts.get(value, 0) >= least]
+            rest = [value for value in values[each] if counts.get(value, 0) < least]
+        for value in expanded:
             fill = {each: value}
             reports.append(ReportSpec(
                 slug(entry["name"].format(**{each: slug(value)})), notebook,
                 entry.get("title", entry["name"]).format(**fill),
                 {key: (item.format(**fill) if isinstance(item, str) else item) for key, item in parameters.items()}))
+        if rest:
+            listed = ",".join(rest)
+            fill = {each: f"the {len(rest)} outlets with fewer than {least} articles"}
+            reports.append(ReportSpec(
+                slug(entry["name"].format(**{each: "other-outlets"})), notebook,
+                entry.get("title", entry["name"]).format(**fill),
+                {key: (item.format(**{each: listed}) if isinstance(item, str) else item)
+                 for key, item in parameters.items()}))
     names = [report.name for report in reports]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
@@ -197,7 +218,8 @@ def page_html(title: str, body: str, generated_at: str, sources_count: int, para
     """A whole report page: the body exported from the notebook, the chart libraries inlined once if it has charts."""
     from tally.offline import vega_script
 
-    shown = "; ".join(f"{key} = {value}" for key, value in parameters.items() if value not in ("", None, []))
+    shown = "; ".join(f"{key} = {_short_value(value)}" for key, value in parameters.items()
+                      if value not in ("", None, []))
     header = (f"<p><a href=\"index.html\">All reports</a></p>\n<h1>{html.escape(title)}</h1>\n"
               f"<p class=\"tally-meta\">Generated {html.escape(generated_at)} from {sources_count} sources"
               + (f" · {html.escape(shown)}" if shown else "") + "</p>\n")
@@ -205,6 +227,14 @@ def page_html(title: str, body: str, generated_at: str, sources_count: int, para
     # marker, since its quotes are escaped.
     has_chart = '<div class="tally-chart"' in body
     return _page(title, header, body, head_script=vega_script() if has_chart else "")
+
+
+def _short_value(value: Any, shown: int = 3) -> str:
+    """A parameter as the page's header shows it: a long list of outlets as its first few and how many more."""
+    items = [item.strip() for item in str(value).split(",")]
+    if len(items) <= shown + 1:
+        return str(value)
+    return f"{', '.join(items[:shown])} and {len(items) - shown:,} more"
 
 
 def export_body(notebook: Any) -> str:
@@ -507,7 +537,7 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
             facts = _build_figures(sources, figures_path)
         else:
             facts = state["facts"]
-        specs = read_report_set(report_set, facts["outlets"], facts["categories"])
+        specs = read_report_set(report_set, facts["outlets"], facts["categories"], facts.get("outlet_articles"))
     except BaseException:
         kernels.close()
         raise
@@ -561,15 +591,39 @@ def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
     from tally.streaming import extract_folder
 
     summary = extract_folder(sources, figures_path)
+    corrections = _apply_corrections(sources, figures_path)
     return {
         "sources": summary.sources,
-        "problems": [str(problem) for problem in summary.problems[:MAX_LISTED_PROBLEMS]],
-        "problem_count": summary.problem_count,
+        "problems": (corrections + [str(problem) for problem in summary.problems])[:MAX_LISTED_PROBLEMS],
+        "problem_count": summary.problem_count + len(corrections),
         "figures": summary.counted,
         "outlets": summary.outlets,
+        "outlet_articles": _articles_per_outlet(figures_path),
         "categories": summary.categories,
         "extract_seconds": round(summary.seconds, 2),
     }
+
+
+def _apply_corrections(sources: Path, figures_path: Path) -> list[str]:
+    """Apply the sources folder's corrections file, if any (`tally.corrections`); what went wrong, in words."""
+    from tally.corrections import CorrectionsError, correct_files, default_path
+
+    path = default_path(sources)
+    if not path.is_file():
+        return []
+    try:
+        result = correct_files(figures_path, path, sources)
+    except CorrectionsError as error:
+        return [str(error)]
+    return [f"{path.name}: correction matches no text: {c.name}" for c in result.unmatched]
+
+
+def _articles_per_outlet(figures_path: Path) -> dict[str, int]:
+    """How many articles with figures each outlet has, from the figures file."""
+    from tally.figures import read_figures
+
+    figures = read_figures(figures_path)
+    return {str(k): int(v) for k, v in figures.dropna(subset=["outlet"]).groupby("outlet")["source"].nunique().items()}
 
 
 def index_html(specs: list[ReportSpec], reports_state: dict[str, Any], out: Path, facts: dict[str, Any],

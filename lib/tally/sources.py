@@ -29,6 +29,7 @@ from tally.files import MANIFEST_NAME
 from tally.problems import Problem, SourceError
 
 MAX_SOURCE_BYTES = 5_000_000
+CORRECTIONS_NAME = "corrections.toml"  # the analyst's corrections (tally.corrections), not a source
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 METADATA_FIELDS = ("title", "outlet", "site", "author", "published", "url")
@@ -261,7 +262,7 @@ def list_source_files(folder: Path, manifest: Mapping[str, ManifestEntry], probl
     skipped = []
     with os.scandir(folder) as entries:  # one entry at a time: an archive's folder is never listed whole
         for entry in entries:
-            if entry.name.startswith(".") or entry.name == MANIFEST_NAME or not entry.is_file():
+            if entry.name.startswith(".") or entry.name in (MANIFEST_NAME, CORRECTIONS_NAME) or not entry.is_file():
                 continue
             if Path(entry.name).suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
                 found[entry.name] = None

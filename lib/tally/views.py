@@ -13,12 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from tally.charts import CATEGORY_TITLES, period_text, value_text
+from tally.charts import CATEGORY_TITLES, corrected_text, not_drawn, period_text, value_text
 
 FIGURE_COLUMNS = {
     "day": "Day", "outlet": "Outlet", "category": "Category", "group": "Who", "quantity_text": "Words",
-    "value": "Read as", "period": "Counts", "attribution": "Quoted", "cited_outlet": "Via agency", "date_basis": "How the day was found",
-    "sentence": "Sentence", "source": "Source",
+    "value": "Read as", "period": "Counts", "speaker": "Quoted", "attribution": "Quoted as written",
+    "cited_outlet": "Via agency", "date_basis": "How the day was found", "review": "To review",
+    "corrected": "Corrected", "sentence": "Sentence", "source": "Source",
 }
 _CATEGORY_COLOURS = {
     "evacuated": "#cfe8ff", "surrendered": "#ffe2b8", "killed": "#ffc9c9", "wounded": "#ffd6ec",
@@ -46,7 +47,12 @@ def table_html(frame: pd.DataFrame, caption: str | None = None, max_rows: int = 
     if frame.empty:
         return SafeHTML(f'{head}<p class="tally-note">{html.escape(empty)}</p>')
     shown = readable(frame.head(max_rows))
-    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="tally-table")
+    # In a box of its own that scrolls sideways: a table wider than the page (the figures table's
+    # fifteen columns) never pushes the whole page past the window's right edge.
+    # Its sentences (next to last, before the source) keep a readable width instead of a word a line.
+    classes = "tally-table tally-sentences" if list(frame.columns)[-2:-1] == ["Sentence"] else "tally-table"
+    body = ('<div class="tally-table-box">'
+            + shown.to_html(index=False, escape=True, na_rep="", border=0, classes=classes) + "</div>")
     note = ""
     if len(frame) > max_rows:
         note = f'<p class="tally-note">Showing {max_rows:,} of {len(frame):,} rows.</p>'
@@ -72,6 +78,9 @@ def _missing(value: Any) -> bool:
 
 def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
     """The figures as a reader wants them listed: by day, in words, with their sentence."""
+    from tally.review import review_notes
+
+    speaker = figures["speaker"] if "speaker" in figures else figures["attribution"]
     table = pd.DataFrame({
         "day": figures["date"].dt.strftime("%Y-%m-%d").fillna("no day"),
         "outlet": figures["outlet"],
@@ -80,9 +89,12 @@ def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
         "quantity_text": figures["quantity_text"],
         "value": [value_text(lo, hi) for lo, hi in zip(figures["low"], figures["high"])],
         "period": [period_text(period, start) for period, start in zip(figures["period"], figures["period_start"])],
-        "attribution": figures["attribution"],
+        "speaker": speaker,
+        "attribution": figures["attribution"].where(figures["attribution"] != speaker, None),
         "cited_outlet": figures["cited_outlet"],
         "date_basis": figures["date_basis"],
+        "review": review_notes(figures).str.join("; "),
+        "corrected": corrected_text(figures["flags"]).replace("no", ""),
         "sentence": figures["sentence"],
         "source": figures["source"],
     })
@@ -92,8 +104,12 @@ def figures_table(figures: pd.DataFrame) -> pd.DataFrame:
 CLAIM_COLUMNS = {"date": "Day", "category": "Category", "group": "Who", "value": "Read as",
                  "first_published": "First published", "reports": "Figures", "sources": "Sources",
                  "outlets": "Outlets", "attributions": "Quoted"}
-DISAGREEMENT_COLUMNS = {"category": "Category", "day": "Day", "outlets": "Outlets", "lowest": "Lowest",
-                        "highest": "Highest", "spread": "Spread (highest over lowest)", "reported": "Reported"}
+DISAGREEMENT_COLUMNS = {"category": "Category", "kind": "Who", "period": "Counts", "day": "Day", "outlets": "Outlets",
+                        "lowest": "Lowest it can be", "highest": "Highest it can be",
+                        "spread": "Spread (highest low over lowest high)", "reported": "Reported"}
+RECONCILED_COLUMNS = {"category": "Category", "kind": "Who", "day": "Day", "lowest": "Lowest reported",
+                      "highest": "Highest reported", "claims": "Independent reports", "articles": "Articles",
+                      "outlets": "Outlets", "latest_totals": "Latest running total per outlet"}
 
 
 def claims_for_reading(claims: pd.DataFrame) -> pd.DataFrame:
@@ -107,8 +123,41 @@ def claims_for_reading(claims: pd.DataFrame) -> pd.DataFrame:
 
 def disagreements_for_reading(table: pd.DataFrame) -> pd.DataFrame:
     """The disagreements table with its category and columns in words."""
+    return table.assign(category=table["category"].map(CATEGORY_TITLES).fillna(table["category"]),
+                        period=[period_text(p, None) for p in table["period"]]).rename(columns=DISAGREEMENT_COLUMNS)
+
+
+def reconciled_for_reading(table: pd.DataFrame, frequency: str | None = None) -> pd.DataFrame:
+    """The reconciled view (`claims.reconciled`) with its category and columns in words."""
+    columns = dict(RECONCILED_COLUMNS, day="Week from" if frequency else "Day")
     return table.assign(category=table["category"].map(CATEGORY_TITLES).fillna(table["category"])).rename(
-        columns=DISAGREEMENT_COLUMNS)
+        columns=columns)
+
+
+def not_drawn_html(figures: pd.DataFrame, corpus: pd.DataFrame | None = None, max_rows: int = 50) -> SafeHTML:
+    """Under a chart, in words: how many of the figures are not drawn and why, then the list.
+
+    `corpus` (the figures before the report's choice of categories, outlets and days) lets it
+    say how many figures of the sources are in other reports."""
+    left_out = not_drawn(figures)
+    reasons = left_out["reason"].value_counts()
+    drawn = len(figures) - len(left_out)
+    parts = [f"{drawn:,} of {len(figures):,} figures are drawn."]
+    if len(left_out):
+        why = ", ".join(f"{count:,} {_REASON_WORDS.get(reason, reason)}" for reason, count in reasons.items())
+        parts.append(f"Not drawn: {why} (listed below).")
+    if corpus is not None and len(corpus) > len(figures):
+        parts.append(f"{len(corpus) - len(figures):,} more figures in these sources are of other categories, "
+                     "outlets or days than this report shows.")
+    text = f'<p class="tally-note">{html.escape(" ".join(parts))}</p>'
+    if len(left_out):
+        listed = figures_table(left_out).assign(**{"Why not drawn": left_out["reason"].map(_REASON_WORDS)})
+        text += table_html(listed[["Why not drawn", "Outlet", "Category", "Who", "Words", "Read as", "Sentence",
+                                   "Source"]], max_rows=max_rows).markup
+    return SafeHTML(text)
+
+
+_REASON_WORDS = {"no day": "have no day", "no number": "have no number"}
 
 
 def highlighted_text(text: str, figures: pd.DataFrame, start: int = 0, end: int | None = None) -> SafeHTML:
@@ -180,7 +229,8 @@ def summary_html(figures: pd.DataFrame) -> SafeHTML:
 def source_audit(document: dict[str, Any], figures: pd.DataFrame) -> SafeHTML:
     """One source as a reader checks it: its facts and warnings, its figures, and its text with each figure marked."""
     mine = figures[figures["source"] == document["source"]]
-    heading = html.escape(str(document.get("title") or document["source"]))
+    title = document.get("title")
+    heading = html.escape(str(title if isinstance(title, str) and title.strip() else document["source"]))
     parts = [f"<h2>{heading}</h2>", metadata_html(document).markup,
              table_html(figures_table(mine), caption=f"{len(mine)} figures").markup if len(mine)
              else "<p>No figures found in this source.</p>",
