@@ -488,14 +488,17 @@ class RenderSummary:
 
 def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, force: bool = False,
            cell_timeout: int = DEFAULT_CELL_TIMEOUT, workers: int | None = None,
-           progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> RenderSummary:
-    """Render every stale report of the set into `out`, then `out/index.html`."""
+           progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+           inputs_key: str = "") -> RenderSummary:
+    """Render every stale report of the set into `out`, then `out/index.html`; `inputs_key` stands
+    for what else the figures depend on (the lexicons and corrections), so that a change to it
+    renders every report again."""
     started = time.perf_counter()
     sources, out = sources.resolve(), out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     remove_partials(out)
     state = read_state(out)
-    sources_key, library_key = sources_fingerprint(sources), library_fingerprint()
+    sources_key, library_key = sources_fingerprint(sources) + inputs_key, library_fingerprint()
     data_key = hashlib.sha256(f"{sources_key}{library_key}".encode()).hexdigest()
     build = out / BUILD_DIR
     figures_path = build / "figures.parquet"
