@@ -103,6 +103,10 @@ def _os_error(error: OSError) -> str:
     return f"{name}: {what.lower() if what[:1].isupper() and what[1:2].islower() else what}" if name else what
 
 
+def _not_a_folder(path: Path) -> str:
+    return f"{path}: {'not a folder of sources' if path.exists() else 'no such folder of sources'}"
+
+
 def _workspace_for(args: argparse.Namespace) -> Workspace:
     """-w DIR, else the workspace whose sources folder the command was given, else the one the
     current folder is in (the bundled corpus outside any)."""
@@ -329,7 +333,7 @@ def command_extract(args: argparse.Namespace) -> int:
     folder = args.folder or workspace.sources
     output = args.output
     if not folder.is_dir():
-        print(f"tally: {folder}: no such folder of sources", file=sys.stderr)
+        print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
         return 2
     if output is None:
         if folder.resolve() != workspace.sources.resolve():
@@ -385,7 +389,7 @@ def command_score(args: argparse.Namespace) -> int:
 
     folder = args.folder or args.workspace.sources
     if not folder.is_dir():
-        print(f"tally: {folder}: no such folder of sources", file=sys.stderr)
+        print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
         return 2
     gold_path = args.gold
     if gold_path is None:  # data/dev/sources has its gold at data/dev/gold.csv
@@ -412,7 +416,7 @@ def command_render(args: argparse.Namespace) -> int:
     sources = getattr(args, "sources", None) or workspace.sources
     out = getattr(args, "out", None)
     if not sources.is_dir():
-        print(f"tally: {sources}: no such folder of sources", file=sys.stderr)
+        print(f"tally: {_not_a_folder(sources)}", file=sys.stderr)
         return 2
     if out is None:
         if sources.resolve() != workspace.sources.resolve():
@@ -426,8 +430,9 @@ def command_render(args: argparse.Namespace) -> int:
     index = out / "index.html"  # reports of an earlier tally carry no record of who wrote them, only their state
     if index.exists() and (read_sidecar(index) or not (out / ".tally-render.json").is_file()):
         check_may_write(index, "render", workspace)
-    os.environ[ENVIRONMENT_VARIABLE] = str(workspace.root)  # the notebooks' kernels resolve paths in it
     inputs = fingerprint(sources, workspace.corrections)
+    before = os.environ.get(ENVIRONMENT_VARIABLE)
+    os.environ[ENVIRONMENT_VARIABLE] = str(workspace.root)  # the notebooks' kernels resolve paths in it
     try:
         summary = render(sources, out, report_set=args.report_set, force=args.force,
                          cell_timeout=args.cell_timeout, workers=args.workers, progress=tqdm_progress,
@@ -435,6 +440,11 @@ def command_render(args: argparse.Namespace) -> int:
     except ReportSetError as error:
         print(f"tally: {error}", file=sys.stderr)
         return 2
+    finally:
+        if before is None:
+            os.environ.pop(ENVIRONMENT_VARIABLE, None)
+        else:
+            os.environ[ENVIRONMENT_VARIABLE] = before
     if index.is_file():
         record(index, "render", workspace, sources=str(sources.resolve()))
     print(summary.table())

@@ -1,0 +1,168 @@
+"""Workspaces: one folder per corpus. Two of them (the bundled corpus and a collected one) update and
+render side by side without touching each other or the project's tracked files; staleness is judged by
+content (sources, lexicons, corrections, code, notebooks), never by file times; the notebooks find their
+paths the same from the project's folder, the notebooks folder or a workspace."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = PROJECT / "notebooks"
+
+
+def tally(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in ("TALLY_WORKSPACE", "TALLY_LEXICON")}
+    return subprocess.run([sys.executable, "-m", "tally.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600, env=env)
+
+
+def article(place: str, number: int, outlet: str) -> dict:
+    return {"url": f"http://example.org/{place.lower().replace(' ', '-')}", "title": f"Evacuation of {place}",
+            "published": "2024-04-15", "outlet": outlet,
+            "text": f"Evacuation of {place}\n\nOn Sunday, {number:,} residents were evacuated from {place}, the "
+                    "regional governor said. Buses left the square at dawn and more were expected."}
+
+
+def make_workspace(folder: Path, *articles: dict) -> Path:
+    done = tally("init", str(folder))
+    assert done.returncode == 0, done.stderr
+    export = folder.parent / f"{folder.name}-export.jsonl"
+    export.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    done = tally("collect", "-w", str(folder), "--export", str(export))
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def one_report(tmp_path: Path) -> Path:
+    declared = tmp_path / "one-report.toml"
+    declared.write_text(f'[[report]]\nname = "audit"\nnotebook = "{NOTEBOOKS / "source_audit.ipynb"}"\n'
+                        'title = "Audit"\n', encoding="utf-8")
+    return declared
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def git_status() -> str | None:
+    if not (PROJECT / ".git").exists():
+        return None
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=PROJECT,
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow
+def test_two_workspaces_update_side_by_side_without_touching_each_other_or_the_tracked_files(tmp_path):
+    tracked_before = git_status()
+    collected = make_workspace(tmp_path / "harbour", article("Example Harbour", 2300, "Harbour Gazette"))
+
+    first = tally("update", cwd=collected)  # run inside the workspace: it is found
+    assert first.returncode == 0, first.stderr
+    assert '"figures": "extracted"' in first.stdout and f'"workspace": "{collected}"' in first.stdout
+    for name in ("figures.csv", "claims.csv", "figures.csv.tally.json", "update.log", ".tally.lock",
+                 "reports/index.html", "reports/outlet-harbour-gazette.html"):
+        assert (collected / name).is_file(), name
+    assert "Harbour Gazette" in (collected / "figures.csv").read_text(encoding="utf-8")
+    before = snapshot(collected)
+
+    bundled = tally("update", cwd=PROJECT)  # the bundled corpus: the default workspace
+    assert bundled.returncode == 0, bundled.stderr
+    assert f'"workspace": "{PROJECT}"' in bundled.stdout
+    assert snapshot(collected) == before  # the other workspace is as it was
+    assert "Harbour Gazette" not in (PROJECT / "data" / "processed" / "figures.csv").read_text(encoding="utf-8")
+    assert not (PROJECT / "reports" / "outlet-harbour-gazette.html").exists()
+    assert (PROJECT / "data" / "processed" / "update.log").is_file()
+
+    again = tally("-w", str(collected), "update")
+    assert again.returncode == 0 and '"figures": "unchanged"' in again.stdout
+    assert git_status() == tracked_before  # no tracked file changed, nothing new that git would list
+
+
+@pytest.mark.slow
+def test_a_table_made_from_other_inputs_is_never_reported_unchanged(tmp_path):
+    reports = one_report(tmp_path)
+    corpus = make_workspace(tmp_path / "corpus", article("Example Port", 1200, "Port Daily"))
+    other = make_workspace(tmp_path / "other", article("Example Ridge", 340, "Ridge Post"))
+
+    def update() -> str:
+        done = tally("-w", str(corpus), "update", "--report-set", str(reports))
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1].split(" ", 3)[-1])["figures"]
+
+    assert update() == "extracted"
+    assert update() == "unchanged"
+
+    # the words of an article change but its file time is set back: the content says stale
+    source = next((corpus / "sources").glob("*.txt"))
+    stamp = source.stat()
+    source.write_text(source.read_text(encoding="utf-8").replace("1,200", "1,500"), encoding="utf-8")
+    os.utime(source, ns=(stamp.st_atime_ns, stamp.st_mtime_ns - 10**12))
+    assert update() == "extracted"
+    assert "1500" in (corpus / "figures.csv").read_text(encoding="utf-8")
+
+    # the workspace's table made from another corpus's sources (by the same command, for this workspace)
+    done = tally("-w", str(corpus), "extract", str(other / "sources"), "-o", str(corpus / "figures.csv"))
+    assert done.returncode == 0, done.stderr
+    assert "Ridge Post" in (corpus / "figures.csv").read_text(encoding="utf-8")
+    assert update() == "extracted"
+    assert "Ridge Post" not in (corpus / "figures.csv").read_text(encoding="utf-8")
+
+    (corpus / "lexicon.toml").write_text('[[outlet]]\nname = "Port Daily"\naliases = ["The Port Daily"]\n',
+                                         encoding="utf-8")
+    assert update() == "extracted"  # a lexicon changed
+    (corpus / "corrections.toml").write_text("# none yet\n", encoding="utf-8")
+    assert update() == "extracted"  # corrections appeared
+    assert update() == "unchanged"
+    written = json.loads((corpus / "figures.csv.tally.json").read_text(encoding="utf-8"))
+    assert set(written["fingerprint"]) == {"sources", "lexicons", "corrections", "code", "notebooks", "version",
+                                           "total"}
+
+
+def test_a_command_finds_the_workspace_it_runs_in(tmp_path):
+    corpus = make_workspace(tmp_path / "corpus", article("Example Port", 1200, "Port Daily"))
+    done = tally("sources", cwd=corpus / "sources")
+    assert done.returncode == 0, done.stderr
+    assert "Port Daily" in done.stdout and f"{corpus / 'sources'}: 1 sources loaded" in done.stderr
+    extracted = tally("extract", cwd=corpus)
+    assert extracted.returncode == 0 and (corpus / "figures.csv").is_file() and (corpus / "claims.csv").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["project", "notebooks", "workspace"])
+def test_a_notebooks_paths_resolve_the_same_from_any_folder(tmp_path, where):
+    corpus = make_workspace(tmp_path / "corpus", article("Example Port", 1200, "Port Daily"))
+    cwd = {"project": PROJECT, "notebooks": NOTEBOOKS, "workspace": corpus}[where]
+    runs = {
+        "default": [],  # the workspace's sources: the collected corpus inside it, else the bundled one
+        "relative": ["-p", "sources_dir", "data/sources"] if where != "workspace" else ["-p", "sources_dir", "sources"],
+    }
+    for name, parameters in runs.items():
+        executed = tmp_path / f"{where}-{name}.ipynb"
+        done = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS / "source_audit.ipynb"),
+                               str(executed), *parameters, "--no-progress-bar"], cwd=cwd, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        text = executed.read_text(encoding="utf-8")
+        if where == "workspace":
+            assert "Port Daily" in text and "Baghuz" not in text, name
+        else:
+            assert "Baghuz" in text and "Port Daily" not in text, name
+
+
+def test_the_lock_and_log_of_a_workspace_inside_the_clone_are_ignored_by_git(tmp_path):
+    if shutil.which("git") is None or not (PROJECT / ".git").exists():
+        pytest.skip("not a git clone")
+    names = ["data/processed/update.log", "data/processed/.tally.lock", "data/update.log",
+             "data/sources/.tally-update.lock", "data/workspaces/mine/update.log", "data/workspaces/mine/.tally.lock",
+             "data/processed/figures.csv.tally.json"]
+    done = subprocess.run(["git", "check-ignore", "--no-index", *names], cwd=PROJECT, capture_output=True, text=True)
+    assert done.stdout.split() == names
