@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,6 +36,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
                                                           ".ci/run installs it")]
 
 
+QUIET_SETTINGS = {"@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+# JupyterLab's modal dialogs a user may meet while a notebook opens, and the button a user presses:
+# on a loaded machine the splash screen stays past 12 s and JupyterLab asks "The loading screen is
+# taking a long time. Would you like to clear the workspace or keep waiting?" (a user keeps waiting).
+DIALOG_ANSWERS = {"taking a long time": "Keep Waiting"}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -49,7 +58,12 @@ def _start_lab(folder: Path) -> tuple[subprocess.Popen, int]:
                "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if os.geteuid() == 0:
         command.append("--allow-root")
-    # its own config folder: no user settings, no workspaces of earlier runs
+    # its own config folder: no workspaces of earlier runs, and the settings a user sets once to stop
+    # the first-run prompts (the news question, the update check)
+    for plugin, settings in QUIET_SETTINGS.items():
+        path = folder / ".config" / "lab" / "user-settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings), encoding="utf-8")
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                               env={**os.environ, "JUPYTER_CONFIG_DIR": str(folder / ".config")})
     deadline = time.monotonic() + 60
@@ -180,6 +194,39 @@ def _wait(driver, condition, seconds: float, what: str):
         pytest.fail(f"{what} within {seconds:.0f} s (page kept in {tempfile.gettempdir()}/tally-lab-run.html)")
 
 
+def _dialogs(driver, label: str) -> list[str]:
+    """The text of every dialog JupyterLab shows now (kept with a screenshot, for a failure's reader)."""
+    from selenium.webdriver.common.by import By
+
+    shown = [dialog.text.strip().replace("\n", " | ") for dialog in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")]
+    kept = Path(tempfile.gettempdir()) / f"tally-lab-dialog-{label}"
+    driver.save_screenshot(str(kept.with_suffix(".png")))
+    kept.with_suffix(".txt").write_text("\n".join(shown) or "(no dialog)", encoding="utf-8")
+    return shown
+
+
+def _answer_dialogs(driver, name: str) -> bool:
+    """Answer the dialogs JupyterLab shows now as a user would (`DIALOG_ANSWERS`), each recorded with its
+    text and a screenshot; a dialog with no known answer fails the test, naming it. Whether one was shown."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    shown = driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog")
+    for dialog in shown:
+        try:
+            text = dialog.text.strip()
+            answer = next((label for words, label in DIALOG_ANSWERS.items() if words in text), None)
+            seen = _dialogs(driver, f"{name}-answered")
+            if answer is None:
+                pytest.fail(f"{name}: JupyterLab showed a dialog the test does not know: {seen}")
+            warnings.warn(f"{name}: JupyterLab showed {seen}; answered {answer!r}", stacklevel=1)
+            next(button for button in dialog.find_elements(By.CSS_SELECTOR, "button")
+                 if button.text.strip() == answer).click()
+        except StaleElementReferenceException:  # it went by itself meanwhile
+            pass
+    return bool(shown)
+
+
 def _drawing_cells(notebook: dict) -> list[int]:
     """Positions (among code cells) of the cells that end by drawing a chart."""
     code = ["".join(cell["source"]).strip() for cell in notebook["cells"] if cell["cell_type"] == "code"]
@@ -196,6 +243,9 @@ def test_run_all_in_jupyterlab_draws_every_chart_with_no_error(fresh_lab, browse
     drawing = _drawing_cells(notebook)
     browser.get(f"http://127.0.0.1:{port}/lab/workspaces/run-{Path(name).stem}/tree/notebooks/{name}?reset")
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell"), 60, f"{name} did not open")
+    # JupyterLab is ready once its splash screen is gone (a dialog it raised meanwhile is answered)
+    _wait(browser, lambda d: [_answer_dialogs(d, name), not d.find_elements(By.ID, "jupyterlab-splash")][-1], 180,
+          f"{name}: JupyterLab's loading screen did not go")
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator[data-status='idle']")
           or "Idle" in d.find_element(By.CSS_SELECTOR, ".jp-StatusBar-Widget, #jp-main-statusbar").text,
           60, f"{name}: the kernel did not start")
@@ -203,7 +253,11 @@ def test_run_all_in_jupyterlab_draws_every_chart_with_no_error(fresh_lab, browse
 
     # Run > Run All Cells, clicked as a user would once the item is enabled; clicked again if no
     # cell started (on a busy machine JupyterLab may still be redrawing the notebook)
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        StaleElementReferenceException,
+        TimeoutException,
+    )
     from selenium.webdriver.support.ui import WebDriverWait
 
     def started(driver):
@@ -211,6 +265,7 @@ def test_run_all_in_jupyterlab_draws_every_chart_with_no_error(fresh_lab, browse
                                                                              ".jp-CodeCell .jp-InputPrompt"))
     for attempt in range(1, 4):
         try:
+            _answer_dialogs(browser, name)
             next(item for item in browser.find_elements(By.CSS_SELECTOR, ".lm-MenuBar-item")
                  if item.text.strip() == "Run").click()
             _wait(browser, lambda d: [item for item in d.find_elements(By.CSS_SELECTOR, _RUN_ALL)
@@ -219,6 +274,11 @@ def test_run_all_in_jupyterlab_draws_every_chart_with_no_error(fresh_lab, browse
             browser.find_element(By.CSS_SELECTOR, _RUN_ALL).click()
             WebDriverWait(browser, 20, poll_frequency=0.25).until(started)
             break
+        except ElementClickInterceptedException as error:
+            seen = _dialogs(browser, f"{name}-attempt-{attempt}")
+            warnings.warn(f"{name}: a click on the Run menu was taken by {seen or 'another element'}", stacklevel=1)
+            if attempt == 3:
+                pytest.fail(f"{name}: a click on the Run menu was taken by {seen or 'another element'}: {error.msg}")
         except (StaleElementReferenceException, TimeoutException):
             if attempt == 3:
                 pytest.fail(f"{name}: no cell started after Run > Run All Cells was clicked three times")
