@@ -98,6 +98,8 @@ def _missing_path_cases(tmp: Path) -> list[tuple[list[str], str]]:
         (["collect", "--into", str(tmp / "s"), "--export", str(missing)], f"tally: {missing}: no such file"),
         (["collect", "--into", str(tmp / "s"), "--warc", str(missing)], f"tally: {missing}: no such file"),
         (["collect", "--into", str(tmp / "s"), "--urls", str(missing)], f"tally: {missing}: no such file"),
+        (["collect", "--into", str(tmp / "s"), "--export", str(tmp)], f"tally: {tmp}: not a file"),
+        (["-w", str(tmp / "w"), "update", "--export", str(missing)], f"tally: {missing}: no such file"),
         (["-w", str(missing), "update"], f"tally: {missing}: no such workspace (make one with: tally init {missing})"),
         (["-w", str(tmp), "run"], f"tally: {tmp}: not a tally workspace, it has no tally.toml (make one with: "
                                   f"tally init {tmp})"),
@@ -110,6 +112,7 @@ def _missing_path_cases(tmp: Path) -> list[tuple[list[str], str]]:
 
 def test_every_command_names_a_missing_path_in_one_line(tmp_path):
     (tmp_path / "a-file.txt").write_text("not a folder\n", encoding="utf-8")
+    assert tally("init", str(tmp_path / "w")).returncode == 0
     for argv, line in _missing_path_cases(tmp_path):
         done = tally(*argv)
         assert done.returncode == 2, (argv, done.stdout, done.stderr)

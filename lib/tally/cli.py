@@ -208,7 +208,7 @@ def command_init(args: argparse.Namespace) -> int:
 def _check_inputs(args: argparse.Namespace) -> bool:
     for path in [*args.urls, *args.warc, *args.export]:
         if not path.is_file():
-            print(f"tally: {path}: no such file", file=sys.stderr)
+            print(f"tally: {path}: {'not a file' if path.exists() else 'no such file'}", file=sys.stderr)
             return False
         if not os.access(path, os.R_OK):
             print(f"tally: {path}: not readable", file=sys.stderr)
