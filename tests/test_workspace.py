@@ -65,11 +65,12 @@ def test_two_workspaces_update_side_by_side_without_touching_each_other_or_the_t
     tracked_before = git_status()
     collected = make_workspace(tmp_path / "harbour", article("Example Harbour", 2300, "Harbour Gazette"))
 
-    first = tally("update", cwd=collected)  # run inside the workspace: it is found
+    reports = one_report(tmp_path)  # one report keeps the test short; the job is the same
+    first = tally("update", "--report-set", str(reports), cwd=collected)  # run inside the workspace: it is found
     assert first.returncode == 0, first.stderr
     assert '"figures": "extracted"' in first.stdout and f'"workspace": "{collected}"' in first.stdout
     for name in ("figures.csv", "claims.csv", "figures.csv.tally.json", "update.log", ".tally.lock",
-                 "reports/index.html", "reports/outlet-harbour-gazette.html"):
+                 "reports/index.html", "reports/audit.html"):
         assert (collected / name).is_file(), name
     assert "Harbour Gazette" in (collected / "figures.csv").read_text(encoding="utf-8")
     before = snapshot(collected)
@@ -79,10 +80,10 @@ def test_two_workspaces_update_side_by_side_without_touching_each_other_or_the_t
     assert f'"workspace": "{PROJECT}"' in bundled.stdout
     assert snapshot(collected) == before  # the other workspace is as it was
     assert "Harbour Gazette" not in (PROJECT / "data" / "processed" / "figures.csv").read_text(encoding="utf-8")
-    assert not (PROJECT / "reports" / "outlet-harbour-gazette.html").exists()
+    assert "Harbour Gazette" not in (PROJECT / "reports" / "index.html").read_text(encoding="utf-8")
     assert (PROJECT / "data" / "processed" / "update.log").is_file()
 
-    again = tally("-w", str(collected), "update")
+    again = tally("-w", str(collected), "update", "--report-set", str(reports))
     assert again.returncode == 0 and '"figures": "unchanged"' in again.stdout
     assert git_status() == tracked_before  # no tracked file changed, nothing new that git would list
 
@@ -116,15 +117,35 @@ def test_a_table_made_from_other_inputs_is_never_reported_unchanged(tmp_path):
     assert update() == "extracted"
     assert "Ridge Post" not in (corpus / "figures.csv").read_text(encoding="utf-8")
 
-    (corpus / "lexicon.toml").write_text('[[outlet]]\nname = "Port Daily"\naliases = ["The Port Daily"]\n',
-                                         encoding="utf-8")
-    assert update() == "extracted"  # a lexicon changed
-    (corpus / "corrections.toml").write_text("# none yet\n", encoding="utf-8")
-    assert update() == "extracted"  # corrections appeared
     assert update() == "unchanged"
     written = json.loads((corpus / "figures.csv.tally.json").read_text(encoding="utf-8"))
     assert set(written["fingerprint"]) == {"sources", "lexicons", "corrections", "code", "notebooks", "version",
                                            "total"}
+
+
+def test_the_fingerprint_changes_with_the_lexicons_the_corrections_and_the_sources(tmp_path, monkeypatch):
+    from tally.update import needs_extract
+    from tally.workspace import Workspace, fingerprint, record
+
+    corpus = make_workspace(tmp_path / "corpus", article("Example Port", 1200, "Port Daily"))
+    workspace = Workspace.at(corpus)
+    monkeypatch.delenv("TALLY_LEXICON", raising=False)
+    made = fingerprint(workspace.sources, workspace.corrections)
+    workspace.figures.write_text("figures\n", encoding="utf-8")
+    record(workspace.figures, "extract", workspace, fingerprint=made)
+    assert not needs_extract(workspace.figures, fingerprint(workspace.sources, workspace.corrections))
+
+    workspace.lexicon.write_text('[[outlet]]\nname = "Port Daily"\naliases = ["The Port Daily"]\n', encoding="utf-8")
+    monkeypatch.setenv("TALLY_LEXICON", str(workspace.lexicon))  # as the command names the workspace's lexicon
+    with_lexicon = fingerprint(workspace.sources, workspace.corrections)
+    assert with_lexicon["lexicons"] != made["lexicons"] and needs_extract(workspace.figures, with_lexicon)
+    workspace.corrections.write_text("# none yet\n", encoding="utf-8")
+    corrected = fingerprint(workspace.sources, workspace.corrections)
+    assert corrected["corrections"] != with_lexicon["corrections"] and needs_extract(workspace.figures, corrected)
+    (workspace.sources / ".tally-partial").write_text("hidden files are never sources", encoding="utf-8")
+    assert fingerprint(workspace.sources, workspace.corrections) == corrected
+    (workspace.sources / "new.txt").write_text("A new article.", encoding="utf-8")
+    assert fingerprint(workspace.sources, workspace.corrections)["sources"] != corrected["sources"]
 
 
 def test_a_command_finds_the_workspace_it_runs_in(tmp_path):
@@ -134,25 +155,6 @@ def test_a_command_finds_the_workspace_it_runs_in(tmp_path):
     assert "Port Daily" in done.stdout and f"{corpus / 'sources'}: 1 sources loaded" in done.stderr
     extracted = tally("extract", cwd=corpus)
     assert extracted.returncode == 0 and (corpus / "figures.csv").is_file() and (corpus / "claims.csv").is_file()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("where", ["project", "notebooks", "workspace"])
-def test_a_notebooks_paths_resolve_the_same_from_any_folder(tmp_path, where):
-    """papermill from the project's folder or from notebooks/ with the same relative path, and inside a
-    workspace with none (nbval and JupyterLab run the notebooks from notebooks/ with none)."""
-    corpus = make_workspace(tmp_path / "corpus", article("Example Port", 1200, "Port Daily"))
-    cwd = {"project": PROJECT, "notebooks": NOTEBOOKS, "workspace": corpus}[where]
-    parameters = [] if where == "workspace" else ["-p", "sources_dir", "data/sources"]
-    executed = tmp_path / f"{where}.ipynb"
-    done = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS / "source_audit.ipynb"), str(executed),
-                           *parameters, "--no-progress-bar"], cwd=cwd, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    text = executed.read_text(encoding="utf-8")
-    if where == "workspace":
-        assert "Port Daily" in text and "Baghuz" not in text
-    else:
-        assert "Baghuz" in text and "Port Daily" not in text
 
 
 def test_the_lock_and_log_of_a_workspace_inside_the_clone_are_ignored_by_git(tmp_path):
