@@ -1,8 +1,11 @@
 """The README as a newcomer reads it: short, starting with the two commands, linking documents that
-are there, and every shell example in it running as written from the project's folder."""
+are there, and every shell example in it running as written from the project's folder; after them,
+two workspaces side by side (the bundled corpus and the tour's collected one) update without touching
+each other or the project's tracked files."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -41,6 +44,19 @@ def test_the_readme_and_docs_link_files_that_exist_and_speak_of_the_project_only
         assert name in README, name
 
 
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def git_status() -> str | None:
+    """What git would list (tracked files changed, files it does not ignore); None outside a clone."""
+    if not (PROJECT / ".git").exists():
+        return None
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=PROJECT,
+                          capture_output=True, text=True, check=True).stdout
+
+
 def _run(block: str) -> subprocess.CompletedProcess:
     return subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=PROJECT, capture_output=True, text=True,
                           timeout=600)
@@ -52,6 +68,7 @@ def test_the_readmes_examples_run_as_written():
         pytest.skip("the README's commands use .venv/bin: install as its first lines say")
     made = [PROJECT / "reports" / "killed-voa.ipynb", PROJECT / "reports" / "audit.ipynb"]
     shutil.rmtree(TOUR, ignore_errors=True)
+    tracked = git_status()
     try:
         main_job = BASH_BLOCKS[0].splitlines()[0].split(" && ")[-1]  # the install itself is .ci/run's
         assert main_job == ".venv/bin/tally run"
@@ -70,6 +87,20 @@ def test_the_readmes_examples_run_as_written():
         assert "0 new, 6 already there, 0 refused (6 items)" in again.stdout
         assert '"figures": "unchanged"' in _run(BASH_BLOCKS[2]).stdout
         assert all(path.is_file() for path in made)
+
+        # two workspaces side by side: the bundled corpus updates without touching the tour's, and
+        # neither touches a tracked file
+        for name in ("figures.csv", "claims.csv", "figures.csv.tally.json", "update.log", ".tally.lock",
+                     "reports/index.html", "reports/outlet-voa.html"):
+            assert (TOUR / name).is_file(), name
+        tour = snapshot(TOUR)
+        bundled = _run(".venv/bin/tally update")
+        assert bundled.returncode == 0, bundled.stderr
+        assert f'"workspace": "{PROJECT}"' in bundled.stdout and '"figures": "unchanged"' in bundled.stdout
+        assert snapshot(TOUR) == tour
+        assert json.loads((PROJECT / "data" / "processed" / "figures.csv.tally.json").read_text())["workspace"] == str(PROJECT)
+        assert json.loads((TOUR / "figures.csv.tally.json").read_text())["workspace"] == str(TOUR.resolve())
+        assert git_status() == tracked
     finally:
         shutil.rmtree(TOUR, ignore_errors=True)
         for path in made:

@@ -1,7 +1,6 @@
-"""Workspaces: one folder per corpus. Two of them (the bundled corpus and a collected one) update and
-render side by side without touching each other or the project's tracked files; staleness is judged by
-content (sources, lexicons, corrections, code, notebooks), never by file times; the notebooks find their
-paths the same from the project's folder, the notebooks folder or a workspace."""
+"""Workspaces: one folder per corpus, found from the folder a command runs in; staleness judged by
+content (sources, lexicons, corrections, code, notebooks), never by file times. (Two workspaces side by
+side, the bundled corpus and a collected one: tests/test_readme.py, after the README's tour.)"""
 
 from __future__ import annotations
 
@@ -46,46 +45,6 @@ def one_report(tmp_path: Path) -> Path:
     declared.write_text(f'[[report]]\nname = "audit"\nnotebook = "{NOTEBOOKS / "source_audit.ipynb"}"\n'
                         'title = "Audit"\n', encoding="utf-8")
     return declared
-
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_size)
-            for p in folder.rglob("*") if p.is_file()}
-
-
-def git_status() -> str | None:
-    if not (PROJECT / ".git").exists():
-        return None
-    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=PROJECT,
-                          capture_output=True, text=True, check=True).stdout
-
-
-@pytest.mark.slow
-def test_two_workspaces_update_side_by_side_without_touching_each_other_or_the_tracked_files(tmp_path):
-    tracked_before = git_status()
-    collected = make_workspace(tmp_path / "harbour", article("Example Harbour", 2300, "Harbour Gazette"))
-
-    reports = one_report(tmp_path)  # one report keeps the test short; the job is the same
-    first = tally("update", "--report-set", str(reports), cwd=collected)  # run inside the workspace: it is found
-    assert first.returncode == 0, first.stderr
-    assert '"figures": "extracted"' in first.stdout and f'"workspace": "{collected}"' in first.stdout
-    for name in ("figures.csv", "claims.csv", "figures.csv.tally.json", "update.log", ".tally.lock",
-                 "reports/index.html", "reports/audit.html"):
-        assert (collected / name).is_file(), name
-    assert "Harbour Gazette" in (collected / "figures.csv").read_text(encoding="utf-8")
-    before = snapshot(collected)
-
-    bundled = tally("update", cwd=PROJECT)  # the bundled corpus: the default workspace
-    assert bundled.returncode == 0, bundled.stderr
-    assert f'"workspace": "{PROJECT}"' in bundled.stdout
-    assert snapshot(collected) == before  # the other workspace is as it was
-    assert "Harbour Gazette" not in (PROJECT / "data" / "processed" / "figures.csv").read_text(encoding="utf-8")
-    assert "Harbour Gazette" not in (PROJECT / "reports" / "index.html").read_text(encoding="utf-8")
-    assert (PROJECT / "data" / "processed" / "update.log").is_file()
-
-    again = tally("-w", str(collected), "update", "--report-set", str(reports))
-    assert again.returncode == 0 and '"figures": "unchanged"' in again.stdout
-    assert git_status() == tracked_before  # no tracked file changed, nothing new that git would list
 
 
 @pytest.mark.slow

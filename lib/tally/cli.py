@@ -305,11 +305,14 @@ def command_update(args: argparse.Namespace) -> int:
 
 
 def command_sources(args: argparse.Namespace) -> int:
+    folder = args.folder or args.workspace.sources
+    if not folder.is_dir():  # said before the imports: a wrong path answers at once
+        print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
+        return 2
     import pandas as pd
 
     from tally.sources import read_sources
 
-    folder = args.folder or args.workspace.sources
     batch = read_sources(folder)
     table = batch.documents.assign(
         characters=batch.documents["text"].str.len(),
@@ -326,15 +329,15 @@ def command_sources(args: argparse.Namespace) -> int:
 
 
 def command_extract(args: argparse.Namespace) -> int:
-    from tally.streaming import extract_folder, table_writer_for
-    from tally.workspace import check_may_write, fingerprint, record
-
     workspace: Workspace = args.workspace
     folder = args.folder or workspace.sources
     output = args.output
-    if not folder.is_dir():
+    if not folder.is_dir():  # said before the imports: a wrong path answers at once
         print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
         return 2
+    from tally.streaming import extract_folder, table_writer_for
+    from tally.workspace import check_may_write, fingerprint, record
+
     if output is None:
         if folder.resolve() != workspace.sources.resolve():
             print(f"tally: {folder}: not the sources of the workspace ({workspace.name}); say where its figures "
@@ -382,9 +385,6 @@ def tqdm_sources(total: int) -> Callable[[int], None]:
 
 
 def command_score(args: argparse.Namespace) -> int:
-    from tally.evaluation import read_gold, score_figures
-    from tally.figures import extract_figures
-    from tally.sources import read_sources
     from tally.workspace import PROJECT_DIR
 
     folder = args.folder or args.workspace.sources
@@ -398,6 +398,10 @@ def command_score(args: argparse.Namespace) -> int:
     if not gold_path.is_file():
         print(f"tally: {gold_path}: no such gold table", file=sys.stderr)
         return 2
+    from tally.evaluation import read_gold, score_figures
+    from tally.figures import extract_figures
+    from tally.sources import read_sources
+
     documents = read_sources(folder).documents
     gold = read_gold(gold_path, dict(zip(documents["source"], documents["text"])))
     score = score_figures(extract_figures(documents), gold)
