@@ -243,13 +243,13 @@ def test_a_csv_export_with_its_own_column_names_through_the_command(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr  # one row had no text: an error for that row, the other collected
     assert "export.csv line 3: error: has no text or HTML column" in done.stderr
-    assert "collected 1 new articles" in done.stdout
+    assert "1 new, 0 already there, 1 refused (2 items)" in done.stdout
     rows = manifest(folder)
     assert [(r["outlet"], r["published"], r["published_from"]) for r in rows] == [
         ("Example Daily", "2022-04-21", "export column 'seendate'")]
     assert ("1,200 residents", "evacuated", 1200, 1200, "2022-04-21", "Example Daily") in figures_of(folder)
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert "collected 0 new articles" in again.stdout and manifest(folder) == rows
+    assert "0 new, 1 already there, 1 refused (2 items)" in again.stdout and manifest(folder) == rows
 
 
 def test_a_killed_collect_leaves_a_valid_folder_and_the_next_run_resumes(server, tmp_path):
@@ -279,20 +279,19 @@ def test_a_killed_collect_leaves_a_valid_folder_and_the_next_run_resumes(server,
 
 def test_a_second_update_refuses_while_one_runs_and_waits_when_asked(tmp_path):
     from tally.update import EXIT_BUSY, update_lock
+    from tally.workspace import Workspace
 
-    sources = tmp_path / "sources"
-    sources.mkdir()
+    workspace = tmp_path / "corpus"
+    assert subprocess.run([sys.executable, "-m", "tally.cli", "init", str(workspace)], capture_output=True).returncode == 0
     one_report = tmp_path / "reports.toml"  # one report keeps the test short; the job is the same
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "source_audit.ipynb"
     one_report.write_text(f'[[report]]\nname = "audit"\nnotebook = "{notebook}"\ntitle = "Audit"\n',
                           encoding="utf-8")
-    command = [sys.executable, "-m", "tally.cli", "update", "--sources", str(sources), "--report-set",
-               str(one_report), "--figures",
-               str(tmp_path / "figures.csv"), "--out", str(tmp_path / "reports"), "--log", str(tmp_path / "update.log")]
-    with update_lock(sources):
+    command = [sys.executable, "-m", "tally.cli", "update", "-w", str(workspace), "--report-set", str(one_report)]
+    with update_lock(Workspace.at(workspace).lock, name=str(workspace)):
         busy = subprocess.run(command, capture_output=True, text=True, timeout=120)
         assert busy.returncode == EXIT_BUSY
-        assert f"another tally update is running on {sources} (pid " in busy.stderr
+        assert f"another tally update is running on {workspace} (pid " in busy.stderr
         waiting = subprocess.Popen([*command, "--wait", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)
         time.sleep(1.5)
@@ -300,7 +299,7 @@ def test_a_second_update_refuses_while_one_runs_and_waits_when_asked(tmp_path):
     out, err = waiting.communicate(timeout=300)  # ... and runs once it is free
     assert waiting.returncode in (0, 1), err
     assert "tally update:" in out
-    assert len((tmp_path / "update.log").read_text(encoding="utf-8").splitlines()) == 1
+    assert len((workspace / "update.log").read_text(encoding="utf-8").splitlines()) == 1
 
     # Nothing new: the run extracts and renders nothing, and does not even import pandas (that import
     # is most of a second, which a job run every few minutes should not pay for nothing).

@@ -1,17 +1,17 @@
-"""The `tally` command: one subcommand per pipeline stage, and `run` for the whole job."""
+"""The `tally` command: one subcommand per pipeline stage, `run` for the whole job and `update` for the
+scheduled one. Every command works on one workspace (`tally init DIR`; `-w DIR`, or run inside it;
+the bundled corpus by default) and writes nowhere else unless told where."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tally.problems import Problem
-
-DEFAULT_SOURCES = Path("data/sources")
-DEFAULT_FIGURES = Path("data/processed/figures.csv")
-DEFAULT_REPORTS = Path("reports")
+from tally.problems import Problem, SourceError
+from tally.workspace import Workspace, WorkspaceError, open_workspace, workspace_of
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,15 +19,22 @@ def main(argv: list[str] | None = None) -> int:
     lexicon = argparse.ArgumentParser(add_help=False)
     lexicon.add_argument("--lexicon", type=Path, action="append", default=argparse.SUPPRESS, metavar="FILE",
                          help="a user lexicon (TOML: armed groups, outlets, bodies, countries) laid over the "
-                              "bundled one; may be given more than once (see README, 'Lexicons')")
+                              "bundled one and the workspace's lexicon.toml; may be given more than once")
+    lexicon.add_argument("-w", "--workspace", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                         help="the workspace to work on (default: the one the current folder is in, "
+                              "else the bundled corpus)")
     parser = argparse.ArgumentParser(prog="tally", description=__doc__, parents=[lexicon])
     commands = parser.add_subparsers(dest="command", required=True)
     _add_parser = commands.add_parser
     commands.add_parser = lambda *a, **k: _add_parser(*a, parents=[lexicon], **k)  # type: ignore[method-assign]
 
+    init = commands.add_parser("init", help="make a folder a workspace: sources/, lexicon.toml, tally.toml")
+    init.add_argument("folder", type=Path)
+    init.set_defaults(handler=command_init)
+
     collect = commands.add_parser("collect", help="bring articles into a sources folder from URLs, feeds, "
                                                   "WARC files and exports (only what is new)")
-    collect.add_argument("--into", type=Path, default=DEFAULT_SOURCES, help="sources folder (default %(default)s)")
+    collect.add_argument("--into", type=Path, default=None, help="sources folder (default: the workspace's)")
     _collect_inputs(collect)
     collect.add_argument("--workers", type=int, default=None,
                          help="processes reading WARC and export pages (default: one per core)")
@@ -35,22 +42,24 @@ def main(argv: list[str] | None = None) -> int:
     collect.set_defaults(handler=command_collect)
 
     sources = commands.add_parser("sources", help="list the sources in a folder and the problems found")
-    sources.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
+    sources.add_argument("folder", type=Path, nargs="?", default=None, help="(default: the workspace's sources)")
     sources.set_defaults(handler=command_sources)
 
     extract = commands.add_parser("extract", help="extract the figures table from a folder of sources")
-    extract.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
-    extract.add_argument("-o", "--output", type=Path, default=DEFAULT_FIGURES,
-                         help="where to write the figures: .csv or .parquet (default %(default)s); "
-                              "claims are written beside it (claims.csv or claims.parquet)")
+    extract.add_argument("folder", type=Path, nargs="?", default=None, help="(default: the workspace's sources)")
+    extract.add_argument("-o", "--output", type=Path, default=None,
+                         help="where to write the figures: .csv or .parquet (default: the workspace's "
+                              "figures.csv; needed for a folder that is no workspace's sources); claims go "
+                              "beside it, named after it (other.csv -> other.claims.csv)")
     extract.add_argument("--corrections", type=Path, default=None, metavar="FILE",
-                         help="the analyst's corrections to apply (default: corrections.toml in the sources "
-                              "folder, when there is one; see docs/corrections.md)")
+                         help="the analyst's corrections to apply (default: the workspace's corrections.toml, "
+                              "or corrections.toml in a folder that is no workspace's sources, when there is "
+                              "one; see docs/corrections.md)")
     _extract_options(extract)
     extract.set_defaults(handler=command_extract)
 
     score = commands.add_parser("score", help="score the extractor against an annotated gold table")
-    score.add_argument("folder", type=Path, nargs="?", default=DEFAULT_SOURCES)
+    score.add_argument("folder", type=Path, nargs="?", default=None, help="(default: the workspace's sources)")
     score.add_argument("--gold", type=Path, default=None,
                        help="gold table (default: gold.csv beside the folder, else data/gold/seeds.csv)")
     score.add_argument("--show", action="store_true", help="list each miss")
@@ -61,29 +70,54 @@ def main(argv: list[str] | None = None) -> int:
     render.set_defaults(handler=command_render)
 
     run = commands.add_parser("run", help="the main job: load sources, extract figures, render the reports")
-    _render_options(run)
+    _render_options(run, paths=False)
     run.set_defaults(handler=command_run)
 
     update = commands.add_parser("update", help="the scheduled job: collect what is new, extract, render "
                                                 "(incremental; one run at a time)")
-    _render_options(update)
+    _render_options(update, paths=False)
     _collect_inputs(update)
-    update.add_argument("--figures", type=Path, default=DEFAULT_FIGURES, help="figures table (default %(default)s)")
     update.add_argument("--wait", type=float, default=0.0,
                         help="seconds to wait for a running update to finish (default: do not wait)")
-    update.add_argument("--log", type=Path, default=Path("data/update.log"),
-                        help="file that gets one line per run (default %(default)s)")
     update.set_defaults(handler=command_update)
 
     args = parser.parse_args(argv)
-    if getattr(args, "lexicon", None) and not _use_lexicon(args.lexicon):
-        return 2
-    _stop_cleanly_on_sigterm()
     try:
+        if args.command != "init":
+            args.workspace = _workspace_for(args)
+            lexicons = [*args.workspace.user_lexicons(), *getattr(args, "lexicon", [])]
+            if lexicons and not _use_lexicon(lexicons):
+                return 2
+        _stop_cleanly_on_sigterm()
         return args.handler(args)
     except KeyboardInterrupt:
         print("tally: interrupted; files being written were left as they were before", file=sys.stderr)
         return 130
+    except (WorkspaceError, SourceError) as error:
+        print(f"tally: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a path that is missing, unreadable or not what it should be: one line naming it
+        print(f"tally: {_os_error(error)}", file=sys.stderr)
+        return 2
+
+
+def _os_error(error: OSError) -> str:
+    name = error.filename if error.filename is not None else ""
+    what = error.strerror or str(error)
+    return f"{name}: {what.lower() if what[:1].isupper() and what[1:2].islower() else what}" if name else what
+
+
+def _not_a_folder(path: Path) -> str:
+    return f"{path}: {'not a folder of sources' if path.exists() else 'no such folder of sources'}"
+
+
+def _workspace_for(args: argparse.Namespace) -> Workspace:
+    """-w DIR, else the workspace whose sources folder the command was given, else the one the
+    current folder is in (the bundled corpus outside any)."""
+    if getattr(args, "workspace", None) is not None:
+        return open_workspace(args.workspace)
+    given = getattr(args, "folder", None) or getattr(args, "sources", None) or getattr(args, "into", None)
+    return (workspace_of(given) if given is not None else None) or open_workspace(None)
 
 
 def _stop_cleanly_on_sigterm() -> None:
@@ -124,15 +158,24 @@ def _collect_inputs(parser: argparse.ArgumentParser) -> None:
                              "local processes, or a Dask cluster (pip install 'tally[dask]')")
     parser.add_argument("--scheduler", default=None,
                         help="with --engine dask: the scheduler's address (default: a local cluster for the run)")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--day-first", dest="day_order", action="store_const", const="day", default=None,
+                       help="read an export's numeric days as day/month/year (03/04/2024: 3 April)")
+    order.add_argument("--month-first", dest="day_order", action="store_const", const="month",
+                       help="read an export's numeric days as month/day/year (03/04/2024: 4 March); without "
+                            "either, a day that reads both ways is refused, naming its row")
     parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
     parser.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for a server")
 
 
-def _render_options(parser: argparse.ArgumentParser) -> None:
+def _render_options(parser: argparse.ArgumentParser, paths: bool = True) -> None:
     from tally.reports import DEFAULT_CELL_TIMEOUT, DEFAULT_REPORT_SET
 
-    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="folder of sources (default %(default)s)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_REPORTS, help="folder for the reports (default %(default)s)")
+    if paths:
+        parser.add_argument("--sources", type=Path, default=None, help="folder of sources (default: the workspace's)")
+        parser.add_argument("--out", type=Path, default=None,
+                            help="folder for the reports (default: the workspace's reports/; needed with "
+                                 "--sources of no workspace)")
     parser.add_argument("--force", action="store_true", help="render every report, changed or not")
     parser.add_argument("--report-set", type=Path, default=DEFAULT_REPORT_SET,
                         help="file declaring the reports (default notebooks/reports.toml)")
@@ -154,33 +197,55 @@ def print_problem(problem: Problem) -> None:
     tqdm.write(str(problem), file=sys.stderr)
 
 
-def command_collect(args: argparse.Namespace) -> int:
-    """Collect what is new; one line per problem naming the URL, record or row; exit 1 on errors."""
-    from tally.collect import Fetcher, collect
+def command_init(args: argparse.Namespace) -> int:
+    """Make a folder a workspace; say what was made and what to do next."""
+    from tally.workspace import init
 
-    columns = _collect_columns(args.column)
-    if columns is None:
-        return 2
-    if args.engine != "dask" and args.scheduler:
-        print("tally: --scheduler needs --engine dask", file=sys.stderr)
-        return 2
+    workspace, made = init(args.folder)
+    print(f"workspace {workspace.root}: " + (f"made {', '.join(p.name + ('/' if p.is_dir() else '') for p in made)}"
+                                             if made else "already a workspace, nothing made"))
+    print(f"next: put articles in {workspace.sources} (tally collect -w {args.folder} --export FILE ...), "
+          f"then: tally update -w {args.folder}")
+    return 0
+
+
+def _check_inputs(args: argparse.Namespace) -> bool:
     for path in [*args.urls, *args.warc, *args.export]:
         if not path.is_file():
-            print(f"tally: {path}: no such file", file=sys.stderr)
-            return 2
+            print(f"tally: {path}: {'not a file' if path.exists() else 'no such file'}", file=sys.stderr)
+            return False
+        if not os.access(path, os.R_OK):
+            print(f"tally: {path}: not readable", file=sys.stderr)
+            return False
+    if args.engine != "dask" and args.scheduler:
+        print("tally: --scheduler needs --engine dask", file=sys.stderr)
+        return False
+    return True
+
+
+def _collect(args: argparse.Namespace, into: Path, columns: dict[str, str], **options: object):
+    from tally.collect import Fetcher, collect
+
     fetcher = Fetcher(timeout=args.timeout, delay=args.delay) if (args.urls or args.feed) else None
     try:
-        result = collect(args.into, urls=args.urls, feeds=args.feed, warcs=args.warc, exports=args.export,
-                         columns=columns, fetcher=fetcher, engine=args.engine, workers=args.workers,
-                         scheduler=args.scheduler, chunk_size=args.chunk_size)
+        return collect(into, urls=args.urls, feeds=args.feed, warcs=args.warc, exports=args.export,
+                       columns=columns, fetcher=fetcher, engine=args.engine, workers=args.workers,
+                       scheduler=args.scheduler, day_order=args.day_order, **options)
     finally:
         if fetcher is not None:
             fetcher.close()
+
+
+def command_collect(args: argparse.Namespace) -> int:
+    """Collect what is new; one line per problem naming the URL, record or row; exit 1 on errors."""
+    columns = _collect_columns(args.column)
+    if columns is None or not _check_inputs(args):
+        return 2
+    into = args.into or args.workspace.sources
+    result = _collect(args, into, columns, chunk_size=args.chunk_size)
     print_problems(result.problems)
-    errors = sum(problem.severity == "error" for problem in result.problems)
-    print(f"collected {len(result.added)} new articles into {args.into} ({result.skipped} already there); "
-          f"{len(result.problems)} problems, {errors} of them errors")
-    return 1 if errors else 0
+    print(f"collect into {into}: {result.counts()}")
+    return 1 if result.refused else 0
 
 
 def _collect_columns(pairs: list[str]) -> dict[str, str] | None:
@@ -200,41 +265,42 @@ def _collect_columns(pairs: list[str]) -> dict[str, str] | None:
 
 
 def command_update(args: argparse.Namespace) -> int:
-    """Collect, extract when the sources changed, render what is stale; one log line; exit status
-    0 (all well), 1 (some item, extraction or report failed), 2 (bad options), 75 (another update runs)."""
+    """Collect into the workspace, extract when its inputs changed (by content), render what is stale;
+    one log line; exit status 0 (all well), 1 (some item, extraction or report failed), 2 (bad
+    options or paths), 75 (another update runs on this workspace)."""
     from tally.update import EXIT_BUSY, UpdateBusy, log_line, needs_extract, update_lock
+    from tally.workspace import fingerprint
 
+    workspace: Workspace = args.workspace
     columns = _collect_columns(args.column)
-    if columns is None:
+    if columns is None or not _check_inputs(args):
         return 2
     try:
-        with update_lock(args.sources, args.wait):
-            collected, problems, errors = 0, 0, 0
+        with update_lock(workspace.lock, args.wait, name=workspace.name):
+            collected: dict[str, int] = {}
+            status = 0
             if args.urls or args.feed or args.warc or args.export:
-                from tally.collect import Fetcher, collect
-
-                fetcher = Fetcher(timeout=args.timeout, delay=args.delay) if (args.urls or args.feed) else None
-                try:
-                    result = collect(args.sources, urls=args.urls, feeds=args.feed, warcs=args.warc,
-                                     exports=args.export, columns=columns, fetcher=fetcher, engine=args.engine,
-                                     workers=args.workers, scheduler=args.scheduler)
-                finally:
-                    if fetcher is not None:
-                        fetcher.close()
+                result = _collect(args, workspace.sources, columns)
                 print_problems(result.problems)
-                collected, problems = len(result.added), len(result.problems)
-                errors = sum(problem.severity == "error" for problem in result.problems)
-            figures = None
-            status = 1 if errors else 0
-            if needs_extract(args.sources, args.figures):
-                extract = argparse.Namespace(folder=args.sources, output=args.figures, engine=args.engine,
-                                             scheduler=args.scheduler, workers=args.workers, chunk_size=None)
+                collected = {"new": len(result.added), "already_there": result.already_there,
+                             "refused": result.refused, "warnings": result.warnings}
+                status = 1 if result.refused else 0
+            if not workspace.sources.is_dir():
+                print(f"tally: {workspace.sources}: no such folder of sources (collect into it first)",
+                      file=sys.stderr)
+                return 2
+            figures = "unchanged"
+            if needs_extract(workspace.figures, fingerprint(workspace.sources, workspace.corrections)):
+                extract = argparse.Namespace(folder=workspace.sources, output=workspace.figures, engine=args.engine,
+                                             scheduler=args.scheduler, workers=args.workers, chunk_size=None,
+                                             workspace=workspace)
                 status |= command_extract(extract)
                 figures = "extracted"
+            args.sources, args.out = workspace.sources, workspace.reports
             render_status = command_render(args)
             status |= render_status
-            line = log_line(args.log, collected=collected, collect_problems=problems, collect_errors=errors,
-                            figures=figures or "unchanged", render_failed=bool(render_status), exit=status)
+            line = log_line(workspace.log, workspace=str(workspace.root), collected=collected, figures=figures,
+                            render_failed=bool(render_status), exit=status)
             print(f"tally update: {line}")
             return status
     except UpdateBusy as busy:
@@ -243,46 +309,75 @@ def command_update(args: argparse.Namespace) -> int:
 
 
 def command_sources(args: argparse.Namespace) -> int:
+    folder = args.folder or args.workspace.sources
+    if not folder.is_dir():  # said before the imports: a wrong path answers at once
+        print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
+        return 2
     import pandas as pd
 
     from tally.sources import read_sources
 
-    batch = read_sources(args.folder)
+    batch = read_sources(folder)
     table = batch.documents.assign(
         characters=batch.documents["text"].str.len(),
         published=batch.documents["published"].dt.strftime("%Y-%m-%d"),
     )[["source", "outlet", "site", "published", "title", "characters", "warnings"]]
     with pd.option_context("display.max_colwidth", 48, "display.width", 200, "display.max_rows", 200):
         print(table.fillna("").to_string(index=False))
-    print(f"\n{len(table)} sources loaded, {len(batch.problems)} problems", file=sys.stderr)
+    errors = sum(problem.severity == "error" for problem in batch.problems)
+    print(f"\n{folder}: {len(table)} sources loaded, {errors} files left out; "
+          f"{len(batch.problems)} problems ({errors} errors, {len(batch.problems) - errors} warnings)",
+          file=sys.stderr)
     print_problems(batch.problems)
     return 1 if batch.problems else 0
 
 
 def command_extract(args: argparse.Namespace) -> int:
+    workspace: Workspace = args.workspace
+    folder = args.folder or workspace.sources
+    output = args.output
+    if not folder.is_dir():  # said before the imports: a wrong path answers at once
+        print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
+        return 2
     from tally.streaming import extract_folder, table_writer_for
+    from tally.workspace import check_may_write, fingerprint, record
 
+    if output is None:
+        if folder.resolve() != workspace.sources.resolve():
+            print(f"tally: {folder}: not the sources of the workspace ({workspace.name}); say where its figures "
+                  f"go with -o FILE, or make it a workspace (tally init)", file=sys.stderr)
+            return 2
+        output = workspace.figures
     try:
-        table_writer_for(args.output)  # say so before the work, not after
+        table_writer_for(output)  # say so before the work, not after
     except ValueError as error:
         raise SystemExit(f"tally: {error}") from None
-    if not args.folder.is_dir():
-        print(f"tally: {args.folder}: no such folder of sources", file=sys.stderr)
-        return 2
     if args.engine != "dask" and args.scheduler:
         print("tally: --scheduler needs --engine dask", file=sys.stderr)
         return 2
-    claims_path = args.output.with_name(f"claims{args.output.suffix}")
-    summary = extract_folder(args.folder, args.output, engine=args.engine, workers=args.workers,
+    claims_path = workspace.claims_for(output)
+    for path in (output, claims_path):
+        check_may_write(path, "extract", workspace)
+    # the workspace's own file; a plain folder keeps its own among its sources
+    corrections = getattr(args, "corrections", None) or workspace.corrections_for(folder)
+    made_from = fingerprint(folder, corrections)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    summary = extract_folder(folder, output, engine=args.engine, workers=args.workers,
                              chunk_size=args.chunk_size, scheduler=args.scheduler, claims_output=claims_path,
                              progress=tqdm_sources, on_problem=print_problem)
-    print(f"{summary.sources} sources -> {summary.counted} figures ({summary.figures - summary.counted} other) "
-          f"-> {summary.claims} claims in {summary.seconds:.1f} s; wrote {args.output} and {claims_path}"
-          + (f"; {summary.problem_count} problems, {summary.error_count} of them errors"
-             if summary.problem_count else ""))
     from tally.corrections import apply_corrections_file
 
-    corrected = apply_corrections_file(args.folder, args.output, claims_path, getattr(args, "corrections", None))
+    # applied before the tables are recorded as made: a corrected table is what this command wrote
+    corrected = apply_corrections_file(folder, output, claims_path,
+                                       corrections if (getattr(args, "corrections", None) or corrections.is_file()) else None)
+    for path, table in ((output, "figures"), (claims_path, "claims")):
+        record(path, "extract", workspace, table=table, sources=str(folder.resolve()), fingerprint=made_from)
+    print(f"{summary.sources} sources -> {summary.figures} rows in the figures table ({summary.counted} figures "
+          f"in a category + {summary.figures - summary.counted} 'other' numbers) -> {summary.claims} claims "
+          f"(rows reporting the same figure, counted once) in {summary.seconds:.1f} s; wrote {output} and "
+          f"{claims_path}"
+          + (f"; {summary.problem_count} problems ({summary.error_count} errors, "
+             f"{summary.problem_count - summary.error_count} warnings)" if summary.problem_count else ""))
     return 1 if summary.failed or not corrected else 0
 
 
@@ -301,15 +396,24 @@ def tqdm_sources(total: int) -> Callable[[int], None]:
 
 
 def command_score(args: argparse.Namespace) -> int:
+    from tally.workspace import PROJECT_DIR
+
+    folder = args.folder or args.workspace.sources
+    if not folder.is_dir():
+        print(f"tally: {_not_a_folder(folder)}", file=sys.stderr)
+        return 2
+    gold_path = args.gold
+    if gold_path is None:  # data/dev/sources has its gold at data/dev/gold.csv
+        beside = folder.resolve().parent / "gold.csv"
+        gold_path = beside if beside.is_file() else PROJECT_DIR / "data" / "gold" / "seeds.csv"
+    if not gold_path.is_file():
+        print(f"tally: {gold_path}: no such gold table", file=sys.stderr)
+        return 2
     from tally.evaluation import read_gold, score_figures
     from tally.figures import extract_figures
     from tally.sources import read_sources
 
-    gold_path = args.gold
-    if gold_path is None:  # data/dev/sources has its gold at data/dev/gold.csv
-        beside = args.folder.resolve().parent / "gold.csv"
-        gold_path = beside if beside.is_file() else Path("data/gold/seeds.csv")
-    documents = read_sources(args.folder).documents
+    documents = read_sources(folder).documents
     gold = read_gold(gold_path, dict(zip(documents["source"], documents["text"])))
     score = score_figures(extract_figures(documents), gold)
     if args.show:
@@ -321,16 +425,44 @@ def command_score(args: argparse.Namespace) -> int:
 
 def command_render(args: argparse.Namespace) -> int:
     from tally.reports import ReportSetError, render, tqdm_progress
+    from tally.workspace import ENVIRONMENT_VARIABLE, check_may_write, fingerprint, read_sidecar, record
 
-    if not args.sources.is_dir():
-        print(f"tally: {args.sources}: no such folder of sources", file=sys.stderr)
+    workspace: Workspace = args.workspace
+    sources = getattr(args, "sources", None) or workspace.sources
+    out = getattr(args, "out", None)
+    if not sources.is_dir():
+        print(f"tally: {_not_a_folder(sources)}", file=sys.stderr)
         return 2
+    if out is None:
+        if sources.resolve() != workspace.sources.resolve():
+            print(f"tally: {sources}: not the sources of the workspace ({workspace.name}); say where its reports "
+                  f"go with --out DIR, or make it a workspace (tally init)", file=sys.stderr)
+            return 2
+        out = workspace.reports
+    if not args.report_set.is_file():
+        print(f"tally: {args.report_set}: no such report set file", file=sys.stderr)
+        return 2
+    index = out / "index.html"  # reports of an earlier tally carry no record of who wrote them, only their state
+    if index.exists() and (read_sidecar(index) or not (out / ".tally-render.json").is_file()):
+        check_may_write(index, "render", workspace)
+    corrections = workspace.corrections_for(sources)
+    inputs = fingerprint(sources, corrections)
+    before = os.environ.get(ENVIRONMENT_VARIABLE)
+    os.environ[ENVIRONMENT_VARIABLE] = str(workspace.root)  # the notebooks' kernels resolve paths in it
     try:
-        summary = render(args.sources, args.out, report_set=args.report_set, force=args.force,
-                         cell_timeout=args.cell_timeout, workers=args.workers, progress=tqdm_progress)
+        summary = render(sources, out, report_set=args.report_set, force=args.force,
+                         cell_timeout=args.cell_timeout, workers=args.workers, progress=tqdm_progress,
+                         inputs_key=inputs["lexicons"] + inputs["corrections"], corrections=corrections)
     except ReportSetError as error:
         print(f"tally: {error}", file=sys.stderr)
         return 2
+    finally:
+        if before is None:
+            os.environ.pop(ENVIRONMENT_VARIABLE, None)
+        else:
+            os.environ[ENVIRONMENT_VARIABLE] = before
+    if index.is_file():
+        record(index, "render", workspace, sources=str(sources.resolve()))
     print(summary.table())
     return 1 if summary.failed else 0
 
@@ -354,10 +486,14 @@ def _use_lexicon(files: list[Path]) -> bool:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    """The main job: every stage in order, saying what each wrote, ending at reports/index.html."""
-    status = command_sources(argparse.Namespace(folder=args.sources))
-    status |= command_extract(argparse.Namespace(folder=args.sources, output=DEFAULT_FIGURES, engine="local",
-                                                 scheduler=None, workers=args.workers, chunk_size=None))
+    """The main job on the workspace: every stage in order, saying what each wrote, ending at its
+    reports/index.html."""
+    workspace: Workspace = args.workspace
+    status = command_sources(argparse.Namespace(folder=workspace.sources, workspace=workspace))
+    status |= command_extract(argparse.Namespace(folder=workspace.sources, output=workspace.figures, engine="local",
+                                                 scheduler=None, workers=args.workers, chunk_size=None,
+                                                 workspace=workspace))
+    args.sources, args.out = workspace.sources, workspace.reports
     status |= command_render(args)
     return status
 

@@ -81,8 +81,27 @@ class CollectResult:
     """What a collect run did: files added, items skipped as already collected, problems."""
 
     added: list[str] = field(default_factory=list)
-    skipped: int = 0
+    skipped: int = 0  # already in the folder: its address or its words
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def already_there(self) -> int:
+        return self.skipped
+
+    @property
+    def refused(self) -> int:
+        """Items not collected, each named by an error among the problems."""
+        return sum(problem.severity == "error" for problem in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(problem.severity == "warning" for problem in self.problems)
+
+    def counts(self) -> str:
+        """The run in one line: what was new, already there and refused, and the warnings."""
+        return (f"{len(self.added)} new, {self.already_there} already there, {self.refused} refused "
+                f"({len(self.added) + self.already_there + self.refused} items); {self.warnings} warnings "
+                f"about items collected")
 
 
 class SourcesFolder:
@@ -100,6 +119,7 @@ class SourcesFolder:
         self._handle: Any = None
         self._writer: Any = None
         self._unsynced = 0
+        self.already = 0  # items passed over because their address is in the folder
         if self.manifest.is_file():
             self._read_manifest()
 
@@ -127,6 +147,12 @@ class SourcesFolder:
     def has_url(self, article: Article) -> bool:
         """Whether the article's address is already in the folder (known before its page is read)."""
         return bool(article.url) and normal_url(article.url) in self.urls
+
+    def known_url(self, article: Article) -> bool:
+        """`has_url`, counting the article as already there when it is."""
+        known = self.has_url(article)
+        self.already += known
+        return known
 
     def has(self, article: Article) -> bool:
         """Whether the article's address or its words are already in the folder."""
@@ -260,6 +286,36 @@ def _outlet(name: str | None) -> str | None:
     return outlet_named(name) or name
 
 
+_NUMERIC_DAY = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*(?:$|[T ])")
+
+
+def _export_day(text: str, day_order: str | None) -> tuple[date | None, str | None]:
+    """An export's day, and the reason to refuse it when it reads two ways and no order is given.
+
+    A numeric day with the year last is day/month/year or month/day/year: when only one reading
+    is a date (13/04/2024), that one is taken; when both are (03/04/2024), `day_order` ("day",
+    "month") decides, and without it the day is ambiguous."""
+    found = _NUMERIC_DAY.match(text)
+    if not found:
+        return _day(text), None
+    first, second, year = (int(part) for part in found.groups())
+    readings = {}
+    for order, (day, month) in (("day", (first, second)), ("month", (second, first))):
+        try:
+            readings[order] = date(year, month, day)
+        except ValueError:
+            pass
+    if day_order in readings:
+        return readings[day_order], None
+    if day_order is not None:
+        return None, (f"day {text.strip()!r} is not a date read {day_order} first; left out")
+    if len(set(readings.values())) > 1:
+        as_day, as_month = readings["day"], readings["month"]
+        return None, (f"day {text.strip()!r} is ambiguous: {as_day.day} {as_day:%B %Y} read day first, "
+                      f"{as_month.day} {as_month:%B %Y} read month first; collect again with --day-first or --month-first")
+    return next(iter(readings.values()), None), None
+
+
 def _day(text: str) -> date | None:
     from tally.capture import parse_day
 
@@ -375,7 +431,7 @@ def articles_from_urls(addresses: Iterable[str], fetcher: Fetcher, folder: Sourc
         if not address or address.startswith("#"):
             continue
         seed = (known or {}).get(address) or Article(origin=origin, url=address)
-        if folder.has_url(seed):
+        if folder.known_url(seed):
             continue
         try:
             body, kind, final = fetcher.get(address)
@@ -477,7 +533,7 @@ def articles_from_warc(path: Path, folder: SourcesFolder, problems: list[Problem
                 problems.append(Problem(where, str(error)))
                 continue
             article = Article(origin=f"warc {path.name}", url=url, html=html)
-            if not folder.has_url(article):
+            if not folder.known_url(article):
                 yield article  # its page is read in chunks, on the workers (`read_articles`)
 
 
@@ -487,26 +543,31 @@ def _charset(content_type: str) -> str | None:
 
 
 def articles_from_export(path: Path, folder: SourcesFolder, problems: list[Problem],
-                         columns: dict[str, str] | None = None) -> Iterator[Article]:
+                         columns: dict[str, str] | None = None, day_order: str | None = None) -> Iterator[Article]:
     """Articles in a JSON Lines or CSV export with a text or HTML column (those not yet in the
     folder, as yet unread); columns are found by their usual names (`EXPORT_COLUMNS`) or named
-    in `columns` ({"text": "body", ...})."""
+    in `columns` ({"text": "body", ...}). The export's metadata is kept as given (its outlet names
+    whole); a numeric day that reads two ways (03/04/2024) is read as `day_order` says ("day" or
+    "month" first), and without it the row is refused, naming both readings."""
     for where, row in _export_rows(path, problems):
         picked = {name: _pick(row, name, columns or {}) for name in EXPORT_COLUMNS}
         if not (picked["html"] or picked["text"]):
             problems.append(Problem(where, "has no text or HTML column (name it with --column text=NAME)"))
             continue
-        day = _day(picked["published"]) if picked["published"] else None
+        day, ambiguous = _export_day(picked["published"], day_order) if picked["published"] else (None, None)
+        if ambiguous:
+            problems.append(Problem(where, ambiguous))
+            continue
         if picked["published"] and day is None:
             problems.append(Problem(where, f"date {picked['published']!r} does not parse; left empty", "warning"))
         outlet = picked["outlet"]
         article = Article(origin=f"export {path.name}", url=picked["url"], html=picked["html"] or None,
                           text=None if picked["html"] else picked["text"], title=picked["title"],
-                          outlet=_outlet(outlet), site=picked["site"],
+                          outlet=outlet, site=picked["site"],
                           author=picked["author"], published=day,
                           published_from=f"export column {_column_of(row, 'published', columns or {})!r}"
                           if day else None)
-        if not folder.has_url(article):
+        if not folder.known_url(article):
             yield article  # read in chunks, on the workers
 
 
@@ -554,7 +615,8 @@ def _pick(row: dict[str, Any], name: str, columns: dict[str, str]) -> str | None
 def collect(into: str | Path, urls: Iterable[Path] = (), feeds: Iterable[str] = (), warcs: Iterable[Path] = (),
             exports: Iterable[Path] = (), columns: dict[str, str] | None = None,
             fetcher: Fetcher | None = None, engine: str = "local", workers: int | None = None,
-            scheduler: str | None = None, chunk_size: int = PAGES_PER_CHUNK) -> CollectResult:
+            scheduler: str | None = None, chunk_size: int = PAGES_PER_CHUNK,
+            day_order: str | None = None) -> CollectResult:
     """Bring articles from every way in into the sources folder `into`; see the module's notes.
 
     Pages fetched over HTTP are read as they come (the network sets the pace). Web archives and
@@ -573,7 +635,7 @@ def collect(into: str | Path, urls: Iterable[Path] = (), feeds: Iterable[str] = 
         fetched.append(articles_from_feed(feed, fetcher, folder, result.problems))
     archived = itertools.chain(
         itertools.chain.from_iterable(articles_from_warc(Path(path), folder, result.problems) for path in warcs),
-        itertools.chain.from_iterable(articles_from_export(Path(path), folder, result.problems, columns)
+        itertools.chain.from_iterable(articles_from_export(Path(path), folder, result.problems, columns, day_order)
                                       for path in exports))
     try:
         for article in itertools.chain(itertools.chain.from_iterable(fetched),
@@ -583,6 +645,7 @@ def collect(into: str | Path, urls: Iterable[Path] = (), feeds: Iterable[str] = 
     finally:
         if own_fetcher and fetcher is not None:
             fetcher.close()
+        result.skipped += folder.already
         folder.close()
     return result
 

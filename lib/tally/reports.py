@@ -518,14 +518,17 @@ class RenderSummary:
 
 def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, force: bool = False,
            cell_timeout: int = DEFAULT_CELL_TIMEOUT, workers: int | None = None,
-           progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> RenderSummary:
-    """Render every stale report of the set into `out`, then `out/index.html`."""
+           progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None,
+           inputs_key: str = "", corrections: Path | None = None) -> RenderSummary:
+    """Render every stale report of the set into `out`, then `out/index.html`; `inputs_key` stands
+    for what else the figures depend on (the lexicons and corrections), so that a change to it
+    renders every report again."""
     started = time.perf_counter()
     sources, out = sources.resolve(), out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     remove_partials(out)
     state = read_state(out)
-    sources_key, library_key = sources_fingerprint(sources), library_fingerprint()
+    sources_key, library_key = sources_fingerprint(sources) + inputs_key, library_fingerprint()
     data_key = hashlib.sha256(f"{sources_key}{library_key}".encode()).hexdigest()
     build = out / BUILD_DIR
     figures_path = build / "figures.parquet"
@@ -534,7 +537,7 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
     try:
         if force or state.get("data_key") != data_key or not figures_path.exists():
             kernels.warm(workers)  # every report will be stale: start kernels while extracting
-            facts = _build_figures(sources, figures_path)
+            facts = _build_figures(sources, figures_path, corrections)
         else:
             facts = state["facts"]
         specs = read_report_set(report_set, facts["outlets"], facts["categories"], facts.get("outlet_articles"))
@@ -586,12 +589,13 @@ def render(sources: Path, out: Path, report_set: Path = DEFAULT_REPORT_SET, forc
     return RenderSummary(ordered, time.perf_counter() - started, index, facts["sources"])
 
 
-def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
-    """Extract the figures once for all reports; return the facts the report set expands over."""
+def _build_figures(sources: Path, figures_path: Path, corrections_file: Path | None = None) -> dict[str, Any]:
+    """Extract the figures once for all reports, corrected by `corrections_file` (by default the sources
+    folder's); return the facts the report set expands over."""
     from tally.streaming import extract_folder
 
     summary = extract_folder(sources, figures_path)
-    corrections = _apply_corrections(sources, figures_path)
+    corrections = _apply_corrections(sources, figures_path, corrections_file)
     return {
         "sources": summary.sources,
         "problems": (corrections + [str(problem) for problem in summary.problems])[:MAX_LISTED_PROBLEMS],
@@ -604,11 +608,12 @@ def _build_figures(sources: Path, figures_path: Path) -> dict[str, Any]:
     }
 
 
-def _apply_corrections(sources: Path, figures_path: Path) -> list[str]:
-    """Apply the sources folder's corrections file, if any (`tally.corrections`); what went wrong, in words."""
+def _apply_corrections(sources: Path, figures_path: Path, path: Path | None = None) -> list[str]:
+    """Apply a corrections file, if there is one (by default the sources folder's; `tally.corrections`);
+    what went wrong, in words."""
     from tally.corrections import CorrectionsError, correct_files, default_path
 
-    path = default_path(sources)
+    path = path if path is not None else default_path(sources)
     if not path.is_file():
         return []
     try:

@@ -133,7 +133,9 @@ def load_reviewed(figures_path: str = "", sources_dir: str = "") -> pd.DataFrame
     from tally.speakers import with_speakers
 
     figures = load_figures(figures_path, sources_dir)
-    path = corrections.default_path(sources_dir) if sources_dir and not figures_path else None
+    from tally.workspace import find
+
+    path = find().corrections_for(Path(sources_dir)) if sources_dir and not figures_path else None
     if path is not None and path.is_file():
         kept = corrections.read_corrections(path)
         documents = corrections.documents_named(Path(sources_dir), sorted({c.source for c in kept if c.action == "add"}))

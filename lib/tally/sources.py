@@ -143,7 +143,7 @@ def list_sources(path: str | Path, manifest: MutableMapping[str, ManifestEntry] 
     """
     folder = Path(path)
     if not folder.is_dir():
-        raise SourceError(str(folder), "not a folder of sources")
+        raise SourceError(str(folder), "no such folder of sources" if not folder.exists() else "not a folder of sources")
     problems: list[Problem] = []
     manifest = read_manifest(folder, problems, manifest)
     listed = list_source_files(folder, manifest, problems, names)

@@ -1,9 +1,10 @@
 """The scheduled job: collect what is new, extract, render — incremental, one run at a time.
 
-`update_lock` keeps a second `tally update` on the same sources folder from running at once:
+`update_lock` keeps a second `tally update` on the same workspace from running at once:
 it waits for the first (up to a limit) or gives up with a message naming the running one.
-`needs_extract` says whether the figures table is older than the sources, so that a run
-with nothing new does no extraction. `log_line` is the one line a run leaves in the log.
+`needs_extract` says whether the figures table was made from other inputs than the ones
+there now (by content: `tally.workspace.fingerprint`), so that a run with nothing new does
+no extraction. `log_line` is the one line a run leaves in the log.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-LOCK_NAME = ".tally-update.lock"
 EXIT_BUSY = 75  # EX_TEMPFAIL: a scheduler may try again later
 
 
@@ -25,13 +25,13 @@ class UpdateBusy(Exception):
 
 
 @contextmanager
-def update_lock(folder: Path, wait: float = 0.0) -> Iterator[None]:
-    """Hold the sources folder's update lock (an OS file lock, released if the process dies),
-    waiting up to `wait` seconds for a run that holds it; UpdateBusy when it is still held."""
+def update_lock(path: Path, wait: float = 0.0, name: str = "") -> Iterator[None]:
+    """Hold the workspace's update lock, the file `path` (an OS file lock, released if the process
+    dies), waiting up to `wait` seconds for a run that holds it; UpdateBusy when it is still held."""
     import fcntl  # Unix: the schedulers the README names (cron, systemd) are too
 
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOCK_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    name = name or str(path.parent)
     handle = path.open("a+", encoding="utf-8")
     deadline = time.monotonic() + wait
     try:
@@ -43,7 +43,7 @@ def update_lock(folder: Path, wait: float = 0.0) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "another process"
-                    raise UpdateBusy(f"another tally update is running on {folder} ({holder}); "
+                    raise UpdateBusy(f"another tally update is running on {name} ({holder}); "
                                      f"waited {wait:g} s") from None
                 time.sleep(0.2)
         handle.seek(0)
@@ -55,14 +55,12 @@ def update_lock(folder: Path, wait: float = 0.0) -> Iterator[None]:
         handle.close()  # closing releases the lock
 
 
-def needs_extract(sources: Path, figures: Path) -> bool:
-    """Whether the figures table is missing or older than the manifest or any source file."""
-    if not figures.is_file():
-        return True
-    made = figures.stat().st_mtime
-    with os.scandir(sources) as entries:
-        return any(entry.is_file() and not entry.name.startswith(".") and entry.stat().st_mtime > made
-                   for entry in entries)
+def needs_extract(figures: Path, print_: dict[str, str]) -> bool:
+    """Whether the figures table is missing or was made from anything else than what `print_`
+    fingerprints (other sources, lexicons, corrections, code or notebooks)."""
+    from tally.workspace import is_current
+
+    return not is_current(figures, print_)
 
 
 def log_line(log: Path, **facts: object) -> str:
