@@ -22,8 +22,11 @@ PROJECT = Path(__file__).resolve().parents[1]
 # Raise these as the extractor improves; never lower them to make a change pass.
 CORPORA = {
     "seeds": (PROJECT / "data" / "sources", PROJECT / "data" / "gold" / "seeds.csv", 0.95, 0.90, 0.85),
-    "dev": (PROJECT / "data" / "dev" / "sources", PROJECT / "data" / "dev" / "gold.csv", 0.94, 0.95, 0.94),
+    "dev": (PROJECT / "data" / "dev" / "sources", PROJECT / "data" / "dev" / "gold.csv", 0.94, 0.95, 0.95),
+    "dev2": (PROJECT / "data" / "dev2" / "sources", PROJECT / "data" / "dev2" / "gold.csv", 0.90, 0.90, 0.89),
 }
+# The blind check set (data/check) is not here: it is scored once when a piece of work ends, and a
+# test would print its misses to whoever runs it.
 
 
 @pytest.mark.parametrize("corpus", list(CORPORA))
