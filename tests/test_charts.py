@@ -12,6 +12,7 @@ from tally import charts, views
 from tally.claims import disagreements
 from tally.figures import FIGURES, figures_frame
 from tally.offline import chart_html, script_safe_json
+from vega_specs import spec_nodes
 
 HOSTILE = 'He said "<script>alert(1)</script>" and <img src=x onerror=alert(2)> & left.'
 
@@ -53,19 +54,8 @@ def test_ranges_have_no_point_and_open_bounds_are_short_arrows_from_the_bound():
 
 def _y_scales(spec: dict) -> list[dict]:
     """Every y scale in a (layered, maybe faceted) chart spec."""
-    found = []
-    def walk(node):
-        if isinstance(node, dict):
-            y = node.get("encoding", {}).get("y") if isinstance(node.get("encoding"), dict) else None
-            if isinstance(y, dict) and "scale" in y:
-                found.append(y | {"scale": y["scale"]})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(spec)
-    return found
+    return [node["encoding"]["y"] for node in spec_nodes(spec) if isinstance(node.get("encoding"), dict)
+            and isinstance(node["encoding"].get("y"), dict) and "scale" in node["encoding"]["y"]]
 
 
 @pytest.mark.parametrize("draw", [charts.figures_by_date, charts.outlets_compared])
@@ -324,21 +314,12 @@ def test_no_table_a_person_reads_shows_na_nan_or_none():
 def _colour_scale(spec: dict) -> dict[str, str]:
     """The outlet each colour of a chart's legend stands for (grey excepted)."""
     found = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            color = node.get("color")
-            if isinstance(color, dict) and color.get("field") == "outlet_colour":
-                scale = color["scale"]
-                found.update({outlet: colour for outlet, colour in zip(scale["domain"], scale["range"])
-                              if outlet != charts.OTHER_OUTLETS})
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
+    for node in spec_nodes(spec):
+        color = node.get("color")
+        if isinstance(color, dict) and color.get("field") == "outlet_colour":
+            scale = color["scale"]
+            found.update({outlet: colour for outlet, colour in zip(scale["domain"], scale["range"])
+                          if outlet != charts.OTHER_OUTLETS})
     return found
 
 

@@ -13,6 +13,7 @@ import pytest
 from tally import charts, corrections, review, series, speakers, views
 from tally.claims import disagreements, reconciled
 from tally.figures import figures_frame, read_figures
+from vega_specs import spec_nodes
 
 from test_charts import figure, table
 
@@ -58,19 +59,7 @@ def test_one_days_counts_of_one_outlet_are_points_not_a_line():
 # ---- 2 and 3. uncertainty and legibility, in the Vega-Lite specs ------------------------------------------
 
 def _layers(spec: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "mark" in node:
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(spec)
-    return found
+    return [node for node in spec_nodes(spec) if "mark" in node]
 
 
 def test_points_are_drawn_only_for_exact_figures_and_categories_differ_by_shape():
