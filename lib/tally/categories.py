@@ -487,12 +487,13 @@ def event_right_after(after: str) -> bool:
     adverbs = _ADVERBS.match(rest)
     for words in (rest, rest[adverbs.end():] if adverbs else None):
         triggers = find_triggers(words) if words else []
-        if triggers and triggers[0].start == 0 and triggers[0].category in _EVENTS:
+        if triggers and triggers[0].start == 0 and triggers[0].category in EVENT_CATEGORIES:
             return True
     return False
 
 
-_EVENTS = ("killed", "wounded", "evacuated", "rescued", "surrendered")
+# What happened, said by an event word; "remaining" and "strength" are read from weaker cues ("inside").
+EVENT_CATEGORIES = frozenset({"killed", "wounded", "evacuated", "rescued", "surrendered"})
 
 
 def object_of_verb_alone(before: str, after: str) -> bool:
@@ -614,7 +615,7 @@ def object_verb_before(before: str) -> bool:
 def event_in_phrase(phrase: str) -> tuple[str, str] | None:
     """An event said by an adjective inside the noun phrase ("several deceased militants", "the 3,000
     displaced families"): its category and word, when nothing else says what happened."""
-    triggers = [t for t in find_triggers(phrase) if t.category in _EVENTS]
+    triggers = [t for t in find_triggers(phrase) if t.category in EVENT_CATEGORIES]
     return (triggers[0].category, phrase[triggers[0].start : triggers[0].end]) if triggers else None
 
 
@@ -626,7 +627,7 @@ def among_the(before: str) -> tuple[str, str] | None:
     event = match.group("event")
     triggers = find_triggers(event)
     category = triggers[0].category if triggers else NOUN_CATEGORY.get(event.lower())
-    return (category, event) if category in _EVENTS else None
+    return (category, event) if category in EVENT_CATEGORIES else None
 
 
 def remaining_before(before: str, noun_class: str) -> tuple[str, str] | None:
@@ -669,7 +670,7 @@ def of_the_event(after: str) -> tuple[str, str, int] | None:
     event = match.group("event")
     triggers = find_triggers(event)
     category = triggers[0].category if triggers else NOUN_CATEGORY.get(event.lower())
-    return (category, event, match.end()) if category in _EVENTS else None
+    return (category, event, match.end()) if category in EVENT_CATEGORIES else None
 
 
 def part_of_figure_before(before: str) -> bool:

@@ -416,10 +416,6 @@ class _StoryReader:
         return rows
 
 
-# What happened, said by an event word; "remaining" and "strength" are read from weaker cues ("inside").
-_EVENT_CATEGORIES = frozenset({"killed", "wounded", "evacuated", "rescued", "surrendered"})
-
-
 def _speech_in(sentence, events: list[Speech]) -> Speech | None:
     """The last speech event of a sentence that names a speaker of its own (not a paper it cites)."""
     told = [e for e in events if sentence.start <= e.start < sentence.end and e.speaker
@@ -572,7 +568,7 @@ def _figures_in_sentence(sentence: str, previous_sentence: str, insurgent: str |
             category, category_text = still_there
         if category == OTHER and noun is None:
             continue
-        if phrase and not phrase.known and category not in _EVENT_CATEGORIES:
+        if phrase and not phrase.known and category not in categories.EVENT_CATEGORIES:
             continue  # a count of a noun in no list is a figure only when an event says what happened to it
         if earlier and (noun is None or noun == "others") and not toll:
             group = earlier["group"]  # "12 civilians were killed and 30 wounded": 30 civilians
